@@ -1,0 +1,84 @@
+//! The article reader: raw bytes of a news file -> an [`Article`] (decoded
+//! text, the article's own date if it states one, and the body with
+//! boilerplate removed).
+//!
+//! Pure: no file system, no clock. The caller supplies the file's
+//! modification time as the fallback date.
+
+use jiff::civil::Date;
+
+/// Where an article's date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSource {
+    /// A `date YYYY-MM-DD` first line.
+    DateLine,
+    /// A date stated in the article's header, dateline or byline.
+    Header,
+    /// The file's modification time (the text states no date).
+    Mtime,
+}
+
+impl DateSource {
+    /// The name used in JSON and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateSource::DateLine => "date_line",
+            DateSource::Header => "header",
+            DateSource::Mtime => "mtime",
+        }
+    }
+
+    /// Parses [`DateSource::as_str`] back.
+    pub fn parse(s: &str) -> Option<DateSource> {
+        match s {
+            "date_line" => Some(DateSource::DateLine),
+            "header" => Some(DateSource::Header),
+            "mtime" => Some(DateSource::Mtime),
+            _ => None,
+        }
+    }
+}
+
+/// A decoded article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// The article's date: stated in the text, else the fallback.
+    pub date: Date,
+    /// Where `date` came from.
+    pub date_source: DateSource,
+    /// The headline, when one can be told apart from the body.
+    pub title: Option<String>,
+    /// The article text without boilerplate: paragraphs separated by a blank
+    /// line, each paragraph's lines joined.
+    pub body: String,
+}
+
+/// Why bytes are not an article. Each says what is wrong in words a user can
+/// act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RejectReason {
+    /// Zero bytes, or only white space.
+    #[error("the file is empty")]
+    Empty,
+    /// NUL bytes or other binary content.
+    #[error("the file is binary, not text")]
+    Binary,
+    /// Bytes that decode to nothing sensible in any supported encoding.
+    #[error("the text is in no supported encoding (UTF-8, UTF-16 with BOM, Windows-1252)")]
+    Undecodable,
+}
+
+/// Reads an article from raw bytes; `fallback_date` (the file's modification
+/// date) is used when the text states none.
+pub fn read(bytes: &[u8], fallback_date: Date) -> Result<Article, RejectReason> {
+    let text = String::from_utf8_lossy(bytes);
+    if text.trim().is_empty() {
+        return Err(RejectReason::Empty);
+    }
+    Ok(Article {
+        date: fallback_date,
+        date_source: DateSource::Mtime,
+        title: None,
+        body: text.into_owned(),
+    })
+}

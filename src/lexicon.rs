@@ -1,0 +1,278 @@
+//! The lexicon: everything venuewatch knows about the world (leaders, their
+//! titles and officials, venues and their aliases) and about language (cue
+//! words), loaded from a TOML data file.
+//!
+//! The default lexicon (`lexicon/default.toml`) is compiled in; `--lexicon FILE`
+//! replaces it. This module only parses and validates the file; how the
+//! extractor matches these words in text lives in `extract`.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+/// The built-in lexicon, compiled into the binary.
+pub const DEFAULT_TOML: &str = include_str!("../lexicon/default.toml");
+
+/// Why a lexicon could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    /// The file could not be read.
+    #[error("cannot read lexicon {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or does not match the schema.
+    #[error("lexicon {origin} is not valid: {message}")]
+    Parse {
+        /// Where the lexicon came from.
+        origin: String,
+        /// What is wrong, with the line when TOML knows it.
+        message: String,
+    },
+}
+
+/// A lexicon as written in the data file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lexicon {
+    /// Leaders: the principals whose venue positions are tracked.
+    #[serde(default, rename = "leader")]
+    pub leaders: Vec<Leader>,
+    /// Places a meeting can be held, with their aliases.
+    #[serde(default, rename = "venue")]
+    pub venues: Vec<Venue>,
+    /// Cue words that signal a stance, negation, attribution and so on.
+    #[serde(default)]
+    pub cues: Cues,
+}
+
+/// A leader, identified by a lowercase ASCII id (`putin`, `pope_leo`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Leader {
+    /// The id used in claims (`putin`).
+    pub id: String,
+    /// Full names, surnames and spelling variants ("Volodymyr Zelensky",
+    /// "Zelenskyy", "Zelenskiy").
+    pub names: Vec<String>,
+    /// The country (venue id) whose government this leader speaks for.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Periods in office. A leader with no terms is always in office. Titles,
+    /// and the country used as its government, resolve to whoever held the
+    /// office on the article's date.
+    #[serde(default)]
+    pub terms: Vec<Term>,
+    /// Titles that name this leader while in office ("the Russian president",
+    /// "the Kremlin chief").
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// Institutions that speak for this leader ("the Kremlin").
+    #[serde(default)]
+    pub institutions: Vec<String>,
+    /// Officials who speak for this leader (spokespeople, aides, ministers).
+    #[serde(default)]
+    pub officials: Vec<Official>,
+}
+
+/// A period in office; `to` is exclusive and absent while still in office.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// First day in office.
+    pub from: Date,
+    /// First day out of office.
+    #[serde(default)]
+    pub to: Option<Date>,
+}
+
+/// An official who speaks for a leader.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Official {
+    /// Names as they appear in text ("Dmitry Peskov", "Peskov").
+    pub names: Vec<String>,
+    /// The role, for display ("Kremlin spokesman").
+    #[serde(default)]
+    pub role: Option<String>,
+    /// When the official held the role; absent means always.
+    #[serde(default)]
+    pub terms: Vec<Term>,
+}
+
+/// What kind of place a venue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VenueKind {
+    /// A city or town.
+    City,
+    /// A sovereign country (or the Holy See).
+    Country,
+    /// A region, a state of a country, or a group of countries.
+    Region,
+    /// A generic neutral place ("a third country").
+    Neutral,
+}
+
+/// A place a meeting can be held.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Venue {
+    /// The id used in claims (`moscow`, `abu_dhabi`).
+    pub id: String,
+    /// What kind of place it is.
+    pub kind: VenueKind,
+    /// The country it is in (venue id); absent for countries and regions
+    /// spanning several.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Whether a city is its country's capital (so "Moscow said" can mean the
+    /// Russian government).
+    #[serde(default)]
+    pub capital: bool,
+    /// Names and aliases as they appear in text ("Kyiv", "Kiev",
+    /// "the Ukrainian capital").
+    pub names: Vec<String>,
+    /// For countries: adjectives of nationality ("Russian", "Ukrainian").
+    #[serde(default)]
+    pub demonyms: Vec<String>,
+}
+
+/// Cue words. Each list holds words or phrases matched case-insensitively on
+/// word boundaries.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cues {
+    /// Signal that the speaker proposes a venue ("invite", "ready to host").
+    #[serde(default)]
+    pub propose: Vec<String>,
+    /// Signal that the speaker rejects a venue ("rule out", "unacceptable").
+    #[serde(default)]
+    pub reject: Vec<String>,
+    /// Negators that flip a stance ("not", "never").
+    #[serde(default)]
+    pub negation: Vec<String>,
+    /// Verbs of saying that attribute speech to a subject ("said", "told").
+    #[serde(default)]
+    pub speech: Vec<String>,
+}
+
+impl Lexicon {
+    /// The compiled-in default lexicon.
+    pub fn builtin() -> Result<Lexicon, LexiconError> {
+        Lexicon::parse(DEFAULT_TOML, "(built-in)")
+    }
+
+    /// Loads a lexicon file.
+    pub fn load(path: &Path) -> Result<Lexicon, LexiconError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Lexicon::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates lexicon text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Lexicon, LexiconError> {
+        let lexicon: Lexicon = toml::from_str(text).map_err(|e| LexiconError::Parse {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        lexicon.validate().map_err(|message| LexiconError::Parse {
+            origin: origin.to_string(),
+            message,
+        })?;
+        Ok(lexicon)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let mut ids = std::collections::HashSet::new();
+        for leader in &self.leaders {
+            check_id(&leader.id)?;
+            if !ids.insert(("leader", leader.id.as_str())) {
+                return Err(format!("leader `{}` is defined twice", leader.id));
+            }
+            if leader.names.is_empty() {
+                return Err(format!("leader `{}` has no names", leader.id));
+            }
+        }
+        for venue in &self.venues {
+            check_id(&venue.id)?;
+            if !ids.insert(("venue", venue.id.as_str())) {
+                return Err(format!("venue `{}` is defined twice", venue.id));
+            }
+        }
+        for venue in &self.venues {
+            if let Some(country) = &venue.country {
+                if !ids.contains(&("venue", country.as_str())) {
+                    return Err(format!(
+                        "venue `{}` names country `{country}`, which is not a venue",
+                        venue.id
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("id `{id}` must be lowercase ASCII letters, digits and `_`"))
+    }
+}
+
+impl Term {
+    /// Whether `date` falls in this term.
+    pub fn contains(&self, date: Date) -> bool {
+        self.from <= date && self.to.is_none_or(|to| date < to)
+    }
+}
+
+/// Whether `date` falls in any of `terms`; no terms means always.
+pub fn in_office(terms: &[Term], date: Date) -> bool {
+    terms.is_empty() || terms.iter().any(|t| t.contains(date))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lexicon_parses() {
+        let lex = Lexicon::builtin().expect("built-in lexicon");
+        assert!(lex.leaders.iter().any(|l| l.id == "putin"));
+        assert!(lex.venues.iter().any(|v| v.id == "moscow"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_ids_are_errors() {
+        let err = Lexicon::parse("[[leader]]\nid = \"x\"\nnames = [\"X\"]\nnickname = 1\n", "t")
+            .unwrap_err();
+        assert!(err.to_string().contains("nickname"), "{err}");
+        let err = Lexicon::parse("[[venue]]\nid = \"Bad Id\"\nkind = \"city\"\nnames = []\n", "t")
+            .unwrap_err();
+        assert!(err.to_string().contains("Bad Id"), "{err}");
+    }
+
+    #[test]
+    fn terms_are_half_open() {
+        let t = Term {
+            from: jiff::civil::date(2025, 1, 20),
+            to: Some(jiff::civil::date(2029, 1, 20)),
+        };
+        assert!(t.contains(jiff::civil::date(2025, 1, 20)));
+        assert!(!t.contains(jiff::civil::date(2029, 1, 20)));
+        assert!(in_office(&[], jiff::civil::date(1900, 1, 1)));
+    }
+}
