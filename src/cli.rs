@@ -127,7 +127,10 @@ impl Config {
     fn open_for_writing(&self) -> anyhow::Result<Store> {
         if let Some(state) = self.db.parent() {
             std::fs::create_dir_all(state).with_context(|| {
-                format!("cannot create state folder {} (pass --state DIR)", state.display())
+                format!(
+                    "cannot create state folder {} (pass --state DIR)",
+                    state.display()
+                )
             })?;
         }
         Ok(Store::open(&self.db)?)
@@ -145,7 +148,11 @@ impl Config {
 
     fn pipeline(self) -> anyhow::Result<Pipeline> {
         let store = self.open_for_writing()?;
-        Ok(Pipeline::new(store, Extractor::new(self.lexicon), self.max_size))
+        Ok(Pipeline::new(
+            store,
+            Extractor::new(self.lexicon),
+            self.max_size,
+        ))
     }
 }
 
@@ -281,8 +288,8 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
             files.extend(ingest::walk(Path::new(path)));
         } else {

@@ -261,7 +261,8 @@ impl Retry {
     fn backoff(&mut self, path: PathBuf) {
         let failures = self.failures.entry(path.clone()).or_insert(0);
         *failures += 1;
-        let delay = Duration::from_secs(1u64 << (*failures - 1).min(6)).min(Duration::from_secs(60));
+        let delay =
+            Duration::from_secs(1u64 << (*failures - 1).min(6)).min(Duration::from_secs(60));
         self.due.insert(path, Instant::now() + delay);
     }
 

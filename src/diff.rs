@@ -153,7 +153,11 @@ pub fn derive(reports: &[Report]) -> Derived {
             let before = summary(&state);
             let (kind, from, previous_article) = match previous {
                 None => (ChangeKind::New, None, None),
-                Some(p) => (ChangeKind::Reversed, Some(p.stance), Some(p.article.clone())),
+                Some(p) => (
+                    ChangeKind::Reversed,
+                    Some(p.stance),
+                    Some(p.article.clone()),
+                ),
             };
             state.insert(
                 claim.venue.clone(),
@@ -241,25 +245,40 @@ mod tests {
         let kinds: Vec<_> = d.changes.iter().map(|c| (c.kind, c.from, c.to)).collect();
         assert_eq!(
             kinds,
-            [(ChangeKind::New, None, P), (ChangeKind::Reversed, Some(P), R)]
+            [
+                (ChangeKind::New, None, P),
+                (ChangeKind::Reversed, Some(P), R)
+            ]
         );
         assert_eq!(d.changes[1].previous_article.as_deref(), Some("a.txt"));
         let p = &d.positions[0];
-        assert_eq!((p.stance, p.since, p.last_seen), (R, date(2026, 1, 3), date(2026, 1, 3)));
+        assert_eq!(
+            (p.stance, p.since, p.last_seen),
+            (R, date(2026, 1, 3), date(2026, 1, 3))
+        );
         assert_eq!(d.steps.len(), 3);
     }
 
     #[test]
     fn reaffirmation_moves_last_seen_only() {
-        let d = derive(&[report("a.txt", 1, &[("kyiv", P)]), report("b.txt", 5, &[("kyiv", P)])]);
+        let d = derive(&[
+            report("a.txt", 1, &[("kyiv", P)]),
+            report("b.txt", 5, &[("kyiv", P)]),
+        ]);
         assert_eq!(d.changes.len(), 1);
         let p = &d.positions[0];
-        assert_eq!((p.since, p.last_seen, p.article.as_str()), (date(2026, 1, 1), date(2026, 1, 5), "a.txt"));
+        assert_eq!(
+            (p.since, p.last_seen, p.article.as_str()),
+            (date(2026, 1, 1), date(2026, 1, 5), "a.txt")
+        );
     }
 
     #[test]
     fn silence_does_not_retract() {
-        let d = derive(&[report("a.txt", 1, &[("minsk", R)]), report("b.txt", 2, &[("kyiv", P)])]);
+        let d = derive(&[
+            report("a.txt", 1, &[("minsk", R)]),
+            report("b.txt", 2, &[("kyiv", P)]),
+        ]);
         let venues: Vec<_> = d.positions.iter().map(|p| p.venue.as_str()).collect();
         assert_eq!(venues, ["kyiv", "minsk"]);
     }

@@ -228,7 +228,9 @@ fn check_id(id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("id `{id}` must be lowercase ASCII letters, digits and `_`"))
+        Err(format!(
+            "id `{id}` must be lowercase ASCII letters, digits and `_`"
+        ))
     }
 }
 
@@ -257,11 +259,17 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_ids_are_errors() {
-        let err = Lexicon::parse("[[leader]]\nid = \"x\"\nnames = [\"X\"]\nnickname = 1\n", "t")
-            .unwrap_err();
+        let err = Lexicon::parse(
+            "[[leader]]\nid = \"x\"\nnames = [\"X\"]\nnickname = 1\n",
+            "t",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("nickname"), "{err}");
-        let err = Lexicon::parse("[[venue]]\nid = \"Bad Id\"\nkind = \"city\"\nnames = []\n", "t")
-            .unwrap_err();
+        let err = Lexicon::parse(
+            "[[venue]]\nid = \"Bad Id\"\nkind = \"city\"\nnames = []\n",
+            "t",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("Bad Id"), "{err}");
     }
 

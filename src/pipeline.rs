@@ -3,7 +3,7 @@
 //! the daemon; file problems become outcomes, only database failures are
 //! errors.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tracing::{info, warn};
 
@@ -175,7 +175,7 @@ impl Pipeline {
     }
 }
 
-fn deferred(path: &PathBuf, err: IngestError) -> Outcome {
+fn deferred(path: &Path, err: IngestError) -> Outcome {
     warn!(file = %path.display(), "{err}");
     Outcome::Deferred(err.to_string())
 }

@@ -134,15 +134,20 @@ struct PositionView<'a> {
 pub fn positions_json(positions: &[LeaderPosition], out: &mut impl Write) -> io::Result<()> {
     let views: Vec<PositionView> = positions
         .iter()
-        .map(|LeaderPosition { leader, position: p }| PositionView {
-            leader,
-            venue: &p.venue,
-            stance: p.stance.as_str(),
-            since: p.since.to_string(),
-            last_seen: p.last_seen.to_string(),
-            article: &p.article,
-            evidence: &p.evidence,
-        })
+        .map(
+            |LeaderPosition {
+                 leader,
+                 position: p,
+             }| PositionView {
+                leader,
+                venue: &p.venue,
+                stance: p.stance.as_str(),
+                since: p.since.to_string(),
+                last_seen: p.last_seen.to_string(),
+                article: &p.article,
+                evidence: &p.evidence,
+            },
+        )
         .collect();
     json(&views, out)
 }
@@ -152,14 +157,28 @@ pub fn positions_text(positions: &[LeaderPosition], out: &mut impl Write) -> io:
     if positions.is_empty() {
         return writeln!(out, "no positions yet");
     }
-    let leader_w = positions.iter().map(|p| p.leader.len()).max().unwrap_or(0).max(6);
-    let venue_w = positions.iter().map(|p| p.position.venue.len()).max().unwrap_or(0).max(5);
+    let leader_w = positions
+        .iter()
+        .map(|p| p.leader.len())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let venue_w = positions
+        .iter()
+        .map(|p| p.position.venue.len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
     writeln!(
         out,
         "{:leader_w$}  {:venue_w$}  {:8}  {:10}  {:10}  article",
         "leader", "venue", "stance", "since", "last_seen"
     )?;
-    for LeaderPosition { leader, position: p } in positions {
+    for LeaderPosition {
+        leader,
+        position: p,
+    } in positions
+    {
         writeln!(
             out,
             "{:leader_w$}  {:venue_w$}  {:8}  {:10}  {:10}  {}\n{:leader_w$}  \"{}\"",
@@ -211,7 +230,11 @@ pub fn changes_json(changes: &[LeaderChange], out: &mut impl Write) -> io::Resul
 }
 
 /// Writes the change log for a person, with colored diffs when `style` says.
-pub fn changes_text(changes: &[LeaderChange], style: Style, out: &mut impl Write) -> io::Result<()> {
+pub fn changes_text(
+    changes: &[LeaderChange],
+    style: Style,
+    out: &mut impl Write,
+) -> io::Result<()> {
     if changes.is_empty() {
         return writeln!(out, "no changes yet");
     }
@@ -296,7 +319,13 @@ pub fn timeline_text(leader: &str, steps: &[Step], out: &mut impl Write) -> io::
     for s in steps {
         writeln!(out, "{}  {}", s.date, s.article)?;
         for c in &s.claims {
-            writeln!(out, "    {} {}: \"{}\"", c.stance.as_str(), c.venue, c.evidence)?;
+            writeln!(
+                out,
+                "    {} {}: \"{}\"",
+                c.stance.as_str(),
+                c.venue,
+                c.evidence
+            )?;
         }
         writeln!(out, "  position after:")?;
         for line in s.summary.lines() {
@@ -364,7 +393,11 @@ pub fn status_json(s: &Status, out: &mut impl Write) -> io::Result<()> {
 /// Writes the status for a person.
 pub fn status_text(s: &Status, out: &mut impl Write) -> io::Result<()> {
     let c = &s.counts;
-    writeln!(out, "database:  {} (schema version {})", s.database, s.schema_version)?;
+    writeln!(
+        out,
+        "database:  {} (schema version {})",
+        s.database, s.schema_version
+    )?;
     writeln!(
         out,
         "articles:  {} ({} files), claims: {}, positions: {}, changes: {}",

@@ -169,7 +169,8 @@ impl Store {
             source,
         };
         let conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(5)).map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(open_err)?;
         // WAL lets readers (the CLI) query while the daemon writes.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_err)?;
@@ -227,7 +228,11 @@ impl Store {
             );
             Ok(self
                 .conn
-                .query_row(&sql, params![path, meta.size, meta.mtime_ns, meta.inode], |_| Ok(()))
+                .query_row(
+                    &sql,
+                    params![path, meta.size, meta.mtime_ns, meta.inode],
+                    |_| Ok(()),
+                )
                 .optional()?
                 .is_some())
         };
@@ -263,14 +268,23 @@ impl Store {
                 leaders.extend(content.claims.iter().map(|c| c.leader.clone()));
                 id
             }
-            None => tx
-                .query_row("SELECT id FROM articles WHERE hash = ?1", [file.hash], |r| r.get(0))
+            None => {
+                tx.query_row(
+                    "SELECT id FROM articles WHERE hash = ?1",
+                    [file.hash],
+                    |r| r.get(0),
+                )
                 .optional()?
-                .ok_or_else(|| StoreError::Invalid(format!("no article with hash {}", file.hash)))?,
+                .ok_or_else(|| StoreError::Invalid(format!("no article with hash {}", file.hash)))?
+            }
         };
 
         let previous: Option<i64> = tx
-            .query_row("SELECT article_id FROM files WHERE path = ?1", [file.path], |r| r.get(0))
+            .query_row(
+                "SELECT article_id FROM files WHERE path = ?1",
+                [file.path],
+                |r| r.get(0),
+            )
             .optional()?;
         tx.execute(
             "INSERT INTO files (path, name, article_id, size, mtime_ns, inode)
@@ -285,7 +299,9 @@ impl Store {
         if let Some(old) = previous.filter(|&old| old != article_id) {
             leaders.extend(article_leaders(&tx, old)?);
             let still_held: bool = tx
-                .query_row("SELECT 1 FROM files WHERE article_id = ?1", [old], |_| Ok(()))
+                .query_row("SELECT 1 FROM files WHERE article_id = ?1", [old], |_| {
+                    Ok(())
+                })
                 .optional()?
                 .is_some();
             if still_held {
@@ -459,7 +475,11 @@ impl Store {
     }
 }
 
-fn insert_article(tx: &Transaction, file: &FileVersion, content: Content) -> Result<i64, StoreError> {
+fn insert_article(
+    tx: &Transaction,
+    file: &FileVersion,
+    content: Content,
+) -> Result<i64, StoreError> {
     let a = content.article;
     tx.execute(
         "INSERT INTO articles (hash, name, date, date_source, title, body, size, ingested_at)
@@ -549,11 +569,15 @@ fn reports(conn: &Connection, leader: &str) -> Result<Vec<Report>, StoreError> {
 /// changes that were not in the log before.
 fn rederive(tx: &Transaction, leader: &str) -> Result<Vec<LeaderChange>, StoreError> {
     let derived = diff::derive(&reports(tx, leader)?);
-    let before: HashSet<(String, String, String, String)> = {
+    // A change is the same change when all of what it says is the same.
+    type Key = (String, Option<String>, String, String, String);
+    let before: HashSet<Key> = {
         let mut stmt = tx.prepare_cached(
-            "SELECT venue, to_stance, date, article FROM changes WHERE leader = ?1",
+            "SELECT venue, from_stance, to_stance, date, article FROM changes WHERE leader = ?1",
         )?;
-        let rows = stmt.query_map([leader], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let rows = stmt.query_map([leader], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
         rows.collect::<Result<_, _>>()?
     };
     tx.execute("DELETE FROM positions WHERE leader = ?1", [leader])?;
@@ -596,6 +620,7 @@ fn rederive(tx: &Transaction, leader: &str) -> Result<Vec<LeaderChange>, StoreEr
         ])?;
         let key = (
             c.venue.clone(),
+            c.from.map(|s| s.as_str().to_string()),
             c.to.as_str().to_string(),
             c.date.to_string(),
             c.article.clone(),
@@ -621,4 +646,178 @@ fn parse_date(s: &str) -> Result<Date, StoreError> {
 
 fn now() -> String {
     jiff::Timestamp::now().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::DateSource;
+
+    fn article(day: i8) -> Article {
+        Article {
+            date: jiff::civil::date(2026, 1, day),
+            date_source: DateSource::Header,
+            title: None,
+            body: String::new(),
+        }
+    }
+
+    fn claim(leader: &str, stance: Stance, venue: &str) -> Claim {
+        Claim {
+            leader: leader.into(),
+            stance,
+            venue: venue.into(),
+            evidence: format!("{leader} {venue}"),
+            speaker: None,
+            historical: false,
+        }
+    }
+
+    const META: FileMeta = FileMeta {
+        size: 1,
+        mtime_ns: 1,
+        inode: 1,
+    };
+
+    fn put(store: &mut Store, path: &str, hash: &str, day: i8, claims: &[Claim]) -> Recorded {
+        let file = FileVersion {
+            path,
+            name: path.trim_start_matches('/'),
+            meta: META,
+            hash,
+        };
+        let a = article(day);
+        let content = (!store.has_content(hash).expect("query")).then_some(Content {
+            article: &a,
+            claims,
+        });
+        store.record(&file, content).expect("record")
+    }
+
+    #[test]
+    fn a_late_older_report_is_slotted_in_and_later_changes_rederived() {
+        let mut s = Store::in_memory().expect("db");
+        let r = put(
+            &mut s,
+            "/b",
+            "h2",
+            5,
+            &[claim("putin", Stance::Rejects, "kyiv")],
+        );
+        assert_eq!(r.changes.len(), 1);
+        // An older report arrives late: the later one becomes a reversal.
+        let r = put(
+            &mut s,
+            "/a",
+            "h1",
+            1,
+            &[claim("putin", Stance::Proposes, "kyiv")],
+        );
+        let kinds: Vec<_> = r.changes.iter().map(|c| c.change.kind).collect();
+        assert_eq!(kinds, [ChangeKind::New, ChangeKind::Reversed]);
+        let log = s.changes(&ChangeFilter::default()).expect("changes");
+        assert_eq!(log.len(), 2);
+        assert_eq!(log[1].change.previous_article.as_deref(), Some("a"));
+        assert_eq!(
+            s.positions().expect("positions")[0].position.stance,
+            Stance::Rejects
+        );
+    }
+
+    #[test]
+    fn a_correction_replaces_claims_and_drops_the_old_version() {
+        let mut s = Store::in_memory().expect("db");
+        put(
+            &mut s,
+            "/a",
+            "h1",
+            1,
+            &[claim("putin", Stance::Proposes, "moscow")],
+        );
+        put(
+            &mut s,
+            "/a",
+            "h2",
+            1,
+            &[claim("zelensky", Stance::Proposes, "kyiv")],
+        );
+        let c = s.counts().expect("counts");
+        assert_eq!(
+            (c.articles, c.files, c.claims, c.positions, c.changes),
+            (1, 1, 1, 1, 1)
+        );
+        assert_eq!(s.positions().expect("positions")[0].leader, "zelensky");
+    }
+
+    #[test]
+    fn historical_claims_stay_out_of_positions() {
+        let mut s = Store::in_memory().expect("db");
+        let mut old = claim("zelensky", Stance::Proposes, "istanbul");
+        old.historical = true;
+        put(&mut s, "/a", "h1", 1, &[old]);
+        assert_eq!(s.counts().expect("counts").claims, 1);
+        assert!(s.positions().expect("positions").is_empty());
+    }
+
+    #[test]
+    fn rejected_and_recorded_files_are_known_by_metadata() {
+        let mut s = Store::in_memory().expect("db");
+        assert!(!s.is_unchanged("/x", META).expect("query"));
+        s.reject("/x", META, "the file is binary").expect("reject");
+        assert!(s.is_unchanged("/x", META).expect("query"));
+        let newer = FileMeta {
+            mtime_ns: 2,
+            ..META
+        };
+        assert!(!s.is_unchanged("/x", newer).expect("query"));
+        assert_eq!(
+            s.rejections().expect("list")[0].reason,
+            "the file is binary"
+        );
+        // Once the file is an article, it is no longer rejected.
+        put(&mut s, "/x", "h1", 1, &[]);
+        assert!(s.rejections().expect("list").is_empty());
+    }
+
+    #[test]
+    fn changes_filter_by_leader_and_date() {
+        let mut s = Store::in_memory().expect("db");
+        put(
+            &mut s,
+            "/a",
+            "h1",
+            1,
+            &[claim("putin", Stance::Proposes, "moscow")],
+        );
+        put(
+            &mut s,
+            "/b",
+            "h2",
+            9,
+            &[claim("zelensky", Stance::Proposes, "kyiv")],
+        );
+        let only = |leader: Option<&str>, since: Option<Date>| {
+            s.changes(&ChangeFilter {
+                leader: leader.map(String::from),
+                since,
+            })
+            .expect("changes")
+            .len()
+        };
+        assert_eq!(only(None, None), 2);
+        assert_eq!(only(Some("putin"), None), 1);
+        assert_eq!(only(None, Some(jiff::civil::date(2026, 1, 5))), 1);
+    }
+
+    #[test]
+    fn a_database_from_the_future_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("db");
+        drop(Store::open(&path).expect("create"));
+        let conn = Connection::open(&path).expect("open");
+        conn.pragma_update(None, "user_version", 99).expect("bump");
+        drop(conn);
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    }
 }

@@ -115,18 +115,30 @@ mod tests {
 
     #[test]
     fn close_after_write_and_rename_mean_complete() {
-        let close = event(EventKind::Access(AccessKind::Close(AccessMode::Write)), &["/a"]);
+        let close = event(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            &["/a"],
+        );
         assert_eq!(translate(close), [FileEvent::Complete("/a".into())]);
-        let rename = event(EventKind::Modify(ModifyKind::Name(RenameMode::Both)), &["/.a.tmp", "/a"]);
+        let rename = event(
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            &["/.a.tmp", "/a"],
+        );
         assert_eq!(
             translate(rename),
-            [FileEvent::Removed("/.a.tmp".into()), FileEvent::Complete("/a".into())]
+            [
+                FileEvent::Removed("/.a.tmp".into()),
+                FileEvent::Complete("/a".into())
+            ]
         );
     }
 
     #[test]
     fn writes_are_not_complete() {
-        let write = event(EventKind::Modify(ModifyKind::Data(DataChange::Content)), &["/a"]);
+        let write = event(
+            EventKind::Modify(ModifyKind::Data(DataChange::Content)),
+            &["/a"],
+        );
         assert_eq!(translate(write), [FileEvent::Written("/a".into())]);
         let create = event(EventKind::Create(CreateKind::File), &["/a"]);
         assert_eq!(translate(create), [FileEvent::Written("/a".into())]);
