@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 
 use crate::daemon::{self, DaemonConfig, Shutdown};
+use crate::eval;
 use crate::extract::Extractor;
 use crate::ingest;
 use crate::lexicon::Lexicon;
@@ -24,9 +25,10 @@ use crate::store::{self, ChangeFilter, Store};
 #[derive(Debug, Parser)]
 #[command(name = "venuewatch", version, about)]
 pub struct Args {
-    /// The watched folder of articles.
-    #[arg(long, global = true, env = "VENUEWATCH_DIR", default_value = "seeds")]
-    pub dir: PathBuf,
+    /// The watched folder of articles [default: seeds]. For `eval`, the folder
+    /// of the gold file's articles [default: the gold file's folder].
+    #[arg(long, global = true, env = "VENUEWATCH_DIR")]
+    pub dir: Option<PathBuf>,
     /// The state folder; the database is STATE/venuewatch.db.
     #[arg(long, global = true, env = "VENUEWATCH_STATE", default_value = "state")]
     pub state: PathBuf,
@@ -92,6 +94,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Score the extractor against a hand-labelled gold file (as score.py does).
+    Eval {
+        /// The gold file (see shared/eval/GUIDELINES.md).
+        gold: PathBuf,
+        /// Also print each miss, false claim and wrong date.
+        #[arg(short, long)]
+        verbose: bool,
+    },
     /// Print database counts and rejected files.
     Status {
         /// Print JSON.
@@ -116,7 +126,7 @@ impl Config {
             None => Lexicon::builtin()?,
         };
         Ok(Config {
-            dir: args.dir.clone(),
+            dir: args.dir.clone().unwrap_or_else(|| PathBuf::from("seeds")),
             db: args.state.join(store::DB_FILE),
             lexicon,
             max_size: args.max_size,
@@ -257,6 +267,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 report::timeline_text(&leader, &derived.steps, &mut out)?;
             }
+        }
+        Command::Eval { gold, verbose } => {
+            let text = std::fs::read_to_string(&gold)
+                .with_context(|| format!("cannot read gold file {}", gold.display()))?;
+            let gold_articles = eval::parse_gold(&text, &gold.display().to_string())?;
+            let dir = match &args.dir {
+                Some(dir) => dir.clone(),
+                None => gold.parent().map(Path::to_path_buf).unwrap_or_default(),
+            };
+            let extractor = Extractor::new(config.lexicon);
+            let mut predicted = Vec::new();
+            for g in &gold_articles {
+                let path = dir.join(&g.file);
+                match ingest::read_article(&path, config.max_size) {
+                    Ok((_, article)) => predicted.push(eval::Predicted {
+                        file: g.file.clone(),
+                        date: article.date.to_string(),
+                        claims: extractor
+                            .extract(&article)
+                            .into_iter()
+                            .map(|c| (c.leader, c.stance.as_str().to_string(), c.venue, c.evidence))
+                            .collect(),
+                    }),
+                    Err(err) => eprintln!("venuewatch: {err} (scored as no claims)"),
+                }
+            }
+            eval::render(
+                &eval::evaluate(&gold_articles, &predicted),
+                verbose,
+                &mut out,
+            )?;
         }
         Command::Status { json } => {
             let store = config.open_for_reading()?;

@@ -15,12 +15,14 @@
 //! - [`store`]: the only module importing `rusqlite`.
 //! - [`diff`]: pure; a leader's reports -> positions and changes with diffs.
 //! - [`report`]: renders results as text or JSON.
+//! - [`eval`]: pure; scores extractor output against a gold file.
 #![warn(missing_docs)]
 
 pub mod article;
 pub mod cli;
 pub mod daemon;
 pub mod diff;
+pub mod eval;
 pub mod extract;
 pub mod filter;
 pub mod ingest;

@@ -185,3 +185,74 @@ pub fn copy_seeds(to: &Path) {
     }
     assert!(seeds_dir().is_dir());
 }
+
+/// Runs `venuewatch eval` and returns (strict F1, country F1, dates right,
+/// dated).
+fn eval(gold: &Path, dir: &Path) -> (f64, f64, u64, u64) {
+    let ws = Workspace::new();
+    let out = ws
+        .cmd(&["eval"])
+        .arg(gold)
+        .arg("--dir")
+        .arg(dir)
+        .output()
+        .expect("run eval");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let f1 = |level: &str| -> f64 {
+        let line = text.lines().find(|l| l.starts_with(level)).expect(level);
+        line.rsplit("f1=")
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("f1")
+    };
+    let dates = text
+        .lines()
+        .find(|l| l.starts_with("dates"))
+        .expect("dates");
+    let (right, dated) = dates
+        .split_whitespace()
+        .nth(1)
+        .and_then(|r| r.split_once('/'))
+        .expect("dates x/y");
+    (
+        f1("strict"),
+        f1("country"),
+        right.parse().expect("right"),
+        dated.parse().expect("dated"),
+    )
+}
+
+fn fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+#[test]
+fn eval_on_the_seeds_is_perfect() {
+    let (strict, country, right, dated) = eval(&fixtures().join("seeds.gold.json"), &seeds_dir());
+    assert_eq!((strict, country), (1.0, 1.0));
+    assert_eq!((right, dated), (3, 3));
+}
+
+/// The extractor's quality on the dev set may not fall below these figures.
+const DEV_STRICT_F1: f64 = 0.85;
+const DEV_COUNTRY_F1: f64 = 0.90;
+
+#[test]
+fn eval_on_the_dev_set_meets_the_targets() {
+    let dev = fixtures().join("dev");
+    let (strict, country, right, dated) = eval(&dev.join("dev.gold.json"), &dev);
+    assert!(
+        strict >= DEV_STRICT_F1,
+        "strict F1 {strict} < {DEV_STRICT_F1}"
+    );
+    assert!(
+        country >= DEV_COUNTRY_F1,
+        "country F1 {country} < {DEV_COUNTRY_F1}"
+    );
+    assert_eq!(right, dated, "every dated dev article gets its date");
+}
