@@ -39,6 +39,11 @@ pub enum LexiconError {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lexicon {
+    /// When true, this file extends the built-in lexicon instead of replacing
+    /// it: its leaders and venues replace built-in ones with the same id or
+    /// are added, and its cue words are added.
+    #[serde(default)]
+    pub extend_builtin: bool,
     /// Leaders: the principals whose venue positions are tracked.
     #[serde(default, rename = "leader")]
     pub leaders: Vec<Leader>,
@@ -173,7 +178,27 @@ impl Lexicon {
             path: path.to_path_buf(),
             source,
         })?;
-        Lexicon::parse(&text, &path.display().to_string())
+        let origin = path.display().to_string();
+        let user: toml::Table = toml::from_str(&text).map_err(|e| LexiconError::Parse {
+            origin: origin.clone(),
+            message: e.to_string(),
+        })?;
+        if user.get("extend_builtin").and_then(toml::Value::as_bool) != Some(true) {
+            return Lexicon::parse(&text, &origin);
+        }
+        // Merge as TOML tables, so that every list of cue words extends
+        // without this code knowing each list.
+        let mut merged: toml::Table =
+            toml::from_str(DEFAULT_TOML).map_err(|e| LexiconError::Parse {
+                origin: "(built-in)".into(),
+                message: e.to_string(),
+            })?;
+        merge(&mut merged, user);
+        let text = toml::to_string(&merged).map_err(|e| LexiconError::Parse {
+            origin: origin.clone(),
+            message: e.to_string(),
+        })?;
+        Lexicon::parse(&text, &format!("{origin} (extending the built-in lexicon)"))
     }
 
     /// Parses and validates lexicon text; `origin` names it in errors.
@@ -217,6 +242,30 @@ impl Lexicon {
             }
         }
         Ok(())
+    }
+}
+
+/// Merges a user's lexicon table into the built-in one: `leader` and `venue`
+/// entries replace those with the same id or are added; other arrays (cue
+/// words) are appended; other values are replaced.
+fn merge(base: &mut toml::Table, user: toml::Table) {
+    for (key, value) in user {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Array(entries)), toml::Value::Array(new))
+                if key == "leader" || key == "venue" =>
+            {
+                for entry in new {
+                    let id = entry.get("id").cloned();
+                    entries.retain(|e| id.is_none() || e.get("id") != id.as_ref());
+                    entries.push(entry);
+                }
+            }
+            (Some(toml::Value::Array(items)), toml::Value::Array(new)) => items.extend(new),
+            (Some(toml::Value::Table(table)), toml::Value::Table(new)) => merge(table, new),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
     }
 }
 
@@ -271,6 +320,31 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("Bad Id"), "{err}");
+    }
+
+    #[test]
+    fn a_user_file_can_extend_the_builtin_lexicon() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("mine.toml");
+        std::fs::write(
+            &path,
+            "extend_builtin = true\n[cues]\npropose = [\"fancies\"]\n\
+             [[leader]]\nid = \"tester\"\nnames = [\"Tess Tester\"]\n",
+        )
+        .expect("write");
+        let lex = Lexicon::load(&path).expect("load");
+        assert!(lex.leaders.iter().any(|l| l.id == "tester"));
+        assert!(lex.leaders.iter().any(|l| l.id == "putin"));
+        assert!(lex.cues.propose.iter().any(|c| c == "fancies"));
+        assert!(lex.cues.propose.len() > 1);
+        // Without the flag, the file replaces the built-in lexicon.
+        std::fs::write(
+            &path,
+            "[[leader]]\nid = \"tester\"\nnames = [\"Tess Tester\"]\n",
+        )
+        .expect("write");
+        let lex = Lexicon::load(&path).expect("load");
+        assert_eq!(lex.leaders.len(), 1);
     }
 
     #[test]
