@@ -568,7 +568,11 @@ mod tests {
             }
         }
         let overlap = |a: &Term, b: &Term| {
-            a.to.is_none_or(|to| b.from < to) && b.to.is_none_or(|to| a.from < to)
+            let starts_before_end = |t: &Term, from: Date| match t.to {
+                Some(to) => from < to,
+                None => true,
+            };
+            starts_before_end(a, b.from) && starts_before_end(b, a.from)
         };
         for (i, a) in lex.leaders.iter().enumerate() {
             for b in &lex.leaders[i + 1..] {
