@@ -357,4 +357,322 @@ mod tests {
         assert!(!t.contains(jiff::civil::date(2029, 1, 20)));
         assert!(in_office(&[], jiff::civil::date(1900, 1, 1)));
     }
+
+    // --- Checks on the built-in data ----------------------------------------
+
+    fn builtin() -> Lexicon {
+        Lexicon::builtin().expect("built-in lexicon")
+    }
+
+    fn fold(s: &str) -> String {
+        s.to_lowercase()
+    }
+
+    fn venue<'a>(lex: &'a Lexicon, id: &str) -> Option<&'a Venue> {
+        lex.venues.iter().find(|v| v.id == id)
+    }
+
+    /// Matching folds case and accents, so names are written in plain ASCII;
+    /// only letters that do not decompose into a base letter and an accent
+    /// (ø, ł, dotless ı) need an extra spelling that keeps them.
+    #[test]
+    fn builtin_names_are_plain_ascii() {
+        let lex = builtin();
+        let leader_words = lex.leaders.iter().flat_map(|l| {
+            l.names
+                .iter()
+                .chain(&l.titles)
+                .chain(&l.institutions)
+                .chain(l.officials.iter().flat_map(|o| &o.names))
+        });
+        let venue_words = lex
+            .venues
+            .iter()
+            .flat_map(|v| v.names.iter().chain(&v.demonyms));
+        for word in leader_words.chain(venue_words) {
+            assert!(
+                word.chars().all(|c| c.is_ascii() || "øØłŁı".contains(c)),
+                "`{word}` is not plain ASCII"
+            );
+            assert_eq!(word.trim(), word, "`{word}` has surrounding spaces");
+            assert!(!word.is_empty());
+        }
+    }
+
+    #[test]
+    fn builtin_g20_and_unsc_have_a_head_in_office() {
+        let lex = builtin();
+        let g20 = [
+            "argentina",
+            "australia",
+            "brazil",
+            "canada",
+            "china",
+            "france",
+            "germany",
+            "india",
+            "indonesia",
+            "italy",
+            "japan",
+            "mexico",
+            "russia",
+            "saudi_arabia",
+            "south_africa",
+            "south_korea",
+            "turkey",
+            "uk",
+            "usa",
+            "eu",
+        ];
+        let others = [
+            "ukraine",
+            "belarus",
+            "hungary",
+            "uae",
+            "qatar",
+            "kuwait",
+            "bahrain",
+            "oman",
+            "vatican",
+            "north_korea",
+            "israel",
+            "iran",
+            "switzerland",
+            "austria",
+            "finland",
+            "poland",
+            "slovakia",
+            "kazakhstan",
+            "azerbaijan",
+            "armenia",
+            "georgia",
+            "egypt",
+        ];
+        for day in ["2022-06-01", "2024-01-01", "2025-09-01", "2026-01-01"] {
+            let date: Date = day.parse().unwrap();
+            for country in g20.iter().chain(&others) {
+                let heads: Vec<&str> = lex
+                    .leaders
+                    .iter()
+                    .filter(|l| l.country.as_deref() == Some(*country))
+                    .filter(|l| in_office(&l.terms, date))
+                    .map(|l| l.id.as_str())
+                    .collect();
+                assert!(
+                    !heads.is_empty(),
+                    "no leader of `{country}` in office on {day}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn builtin_ids_used_by_the_guidelines_exist() {
+        let lex = builtin();
+        for id in [
+            "putin",
+            "zelensky",
+            "trump",
+            "biden",
+            "erdogan",
+            "orban",
+            "macron",
+            "xi",
+            "pope_leo",
+            "pope_francis",
+            "lukashenko",
+            "mbs",
+            "mbz",
+            "starmer",
+            "merz",
+            "kim",
+            "meloni",
+            "stocker",
+            "keller_sutter",
+            "parmelin",
+        ] {
+            assert!(lex.leaders.iter().any(|l| l.id == id), "no leader `{id}`");
+        }
+        for id in [
+            "moscow",
+            "kyiv",
+            "minsk",
+            "belarus",
+            "istanbul",
+            "turkey",
+            "vatican",
+            "geneva",
+            "switzerland",
+            "vienna",
+            "austria",
+            "abu_dhabi",
+            "uae",
+            "riyadh",
+            "jeddah",
+            "saudi_arabia",
+            "doha",
+            "qatar",
+            "gulf_states",
+            "alaska",
+            "anchorage",
+            "budapest",
+            "hungary",
+            "washington",
+            "russia",
+            "ukraine",
+            "europe",
+            "neutral",
+            "ankara",
+            "bern",
+            "dubai",
+            "st_petersburg",
+            "sochi",
+            "rome",
+            "paris",
+            "berlin",
+            "london",
+            "beijing",
+            "new_york",
+            "helsinki",
+            "oslo",
+            "stockholm",
+            "warsaw",
+            "baku",
+            "astana",
+            "eu",
+            "crimea",
+            "donbas",
+            "dmz",
+            "singapore",
+        ] {
+            assert!(venue(&lex, id).is_some(), "no venue `{id}`");
+        }
+    }
+
+    #[test]
+    fn builtin_countries_capitals_and_cities_are_consistent() {
+        let lex = builtin();
+        // City-states and places whose seat of government is not listed as a capital.
+        let no_capital = ["vatican", "monaco", "singapore", "palestine"];
+        let countries: Vec<&Venue> = lex
+            .venues
+            .iter()
+            .filter(|v| v.kind == VenueKind::Country)
+            .collect();
+        assert!(countries.len() >= 195, "only {} countries", countries.len());
+        for c in &countries {
+            assert!(c.country.is_none(), "country `{}` names a country", c.id);
+            let capitals = lex
+                .venues
+                .iter()
+                .filter(|v| v.capital && v.country.as_deref() == Some(c.id.as_str()))
+                .count();
+            if no_capital.contains(&c.id.as_str()) {
+                assert_eq!(capitals, 0, "`{}` has a capital", c.id);
+            } else {
+                assert!(capitals >= 1, "country `{}` has no capital", c.id);
+            }
+        }
+        for v in &lex.venues {
+            if v.capital {
+                assert_eq!(v.kind, VenueKind::City, "capital `{}` is not a city", v.id);
+            }
+            if v.kind == VenueKind::City && v.id != "panmunjom" {
+                let country = v.country.as_deref().expect("a city has a country");
+                let parent = venue(&lex, country).expect("the country exists");
+                assert!(
+                    parent.kind == VenueKind::Country || parent.id == "taiwan",
+                    "city `{}` lies in `{country}`, which is not a country",
+                    v.id
+                );
+            }
+            if !v.demonyms.is_empty() {
+                assert_eq!(v.kind, VenueKind::Country, "`{}` has demonyms", v.id);
+            }
+            assert!(!v.names.is_empty(), "venue `{}` has no names", v.id);
+        }
+    }
+
+    #[test]
+    fn builtin_names_are_not_shared() {
+        let lex = builtin();
+        let mut seen = std::collections::HashMap::new();
+        for leader in &lex.leaders {
+            for name in &leader.names {
+                if let Some(other) = seen.insert(fold(name), leader.id.as_str()) {
+                    assert_eq!(
+                        other, leader.id,
+                        "`{name}` names `{other}` and `{}`",
+                        leader.id
+                    );
+                }
+            }
+        }
+        let mut seen = std::collections::HashMap::new();
+        for v in &lex.venues {
+            for name in &v.names {
+                if let Some(other) = seen.insert(fold(name), v.id.as_str()) {
+                    assert_eq!(other, v.id, "`{name}` names `{other}` and `{}`", v.id);
+                }
+            }
+        }
+        // A leader's name is never a venue name.
+        for leader in &lex.leaders {
+            for name in &leader.names {
+                assert!(!seen.contains_key(&fold(name)), "`{name}` is also a venue");
+            }
+        }
+    }
+
+    #[test]
+    fn builtin_terms_are_ordered_and_titles_have_one_holder_at_a_time() {
+        let lex = builtin();
+        let ordered = |terms: &[Term], who: &str| {
+            for t in terms {
+                if let Some(to) = t.to {
+                    assert!(t.from < to, "{who}: term ends before it starts");
+                }
+            }
+        };
+        for l in &lex.leaders {
+            ordered(&l.terms, &l.id);
+            for o in &l.officials {
+                ordered(&o.terms, &format!("{} ({})", o.names[0], l.id));
+            }
+            if let Some(country) = &l.country {
+                assert!(
+                    venue(&lex, country).is_some(),
+                    "`{}`: no venue `{country}`",
+                    l.id
+                );
+            }
+        }
+        let overlap = |a: &Term, b: &Term| {
+            let starts_before_end = |t: &Term, from: Date| match t.to {
+                Some(to) => from < to,
+                None => true,
+            };
+            starts_before_end(a, b.from) && starts_before_end(b, a.from)
+        };
+        for (i, a) in lex.leaders.iter().enumerate() {
+            for b in &lex.leaders[i + 1..] {
+                let shared = a
+                    .titles
+                    .iter()
+                    .find(|t| b.titles.iter().any(|u| fold(u) == fold(t)));
+                if let Some(title) = shared {
+                    for ta in &a.terms {
+                        for tb in &b.terms {
+                            assert!(
+                                !overlap(ta, tb),
+                                "`{}` and `{}` both hold \"{title}\" at once",
+                                a.id,
+                                b.id
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
