@@ -14,10 +14,12 @@ use jiff::civil::Date;
 use crate::daemon::{self, DaemonConfig, Shutdown};
 use crate::eval;
 use crate::extract::Extractor;
+use crate::filter::Filter;
 use crate::ingest;
 use crate::lexicon::Lexicon;
 use crate::pipeline::Pipeline;
 use crate::report::{self, Style};
+use crate::service::StateLock;
 use crate::store::{self, ChangeFilter, Store};
 
 /// Watches a folder of news articles and records where leaders say peace
@@ -29,18 +31,66 @@ pub struct Args {
     /// of the gold file's articles [default: the gold file's folder].
     #[arg(long, global = true, env = "VENUEWATCH_DIR")]
     pub dir: Option<PathBuf>,
-    /// The state folder; the database is STATE/venuewatch.db.
-    #[arg(long, global = true, env = "VENUEWATCH_STATE", default_value = "state")]
-    pub state: PathBuf,
-    /// A lexicon file to use instead of the built-in one.
+    /// The state folder; the database is STATE/venuewatch.db [default: state].
+    #[arg(long, global = true, env = "VENUEWATCH_STATE")]
+    pub state: Option<PathBuf>,
+    /// A lexicon file to use instead of (or, with `extend_builtin = true`, on
+    /// top of) the built-in one.
     #[arg(long, global = true, env = "VENUEWATCH_LEXICON")]
     pub lexicon: Option<PathBuf>,
-    /// Largest article file accepted, in bytes.
-    #[arg(long, global = true, default_value_t = ingest::DEFAULT_MAX_SIZE)]
-    pub max_size: u64,
+    /// Largest article file accepted, in bytes [default: 10 MiB].
+    #[arg(long, global = true, env = "VENUEWATCH_MAX_SIZE")]
+    pub max_size: Option<u64>,
+    /// Log format on stderr [default: pretty].
+    #[arg(long, global = true, env = "VENUEWATCH_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// A TOML config file [default: /etc/venuewatch/venuewatch.toml if present].
+    #[arg(long, global = true, env = "VENUEWATCH_CONFIG")]
+    pub config: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people: one colored line per event.
+    #[default]
+    Pretty,
+    /// For journald, Loki and friends: one JSON object per line.
+    Json,
+}
+
+/// The config file's keys; flags and environment variables override them.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    dir: Option<PathBuf>,
+    state: Option<PathBuf>,
+    lexicon: Option<PathBuf>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    max_size: Option<u64>,
+    log_format: Option<LogFormat>,
+    settle_ms: Option<u64>,
+}
+
+const DEFAULT_CONFIG: &str = "/etc/venuewatch/venuewatch.toml";
+
+impl FileConfig {
+    fn load(explicit: Option<&Path>) -> anyhow::Result<FileConfig> {
+        let path = match explicit {
+            Some(path) => path,
+            None if Path::new(DEFAULT_CONFIG).is_file() => Path::new(DEFAULT_CONFIG),
+            None => return Ok(FileConfig::default()),
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("config file {} is not valid", path.display()))
+    }
 }
 
 /// The subcommands.
@@ -50,9 +100,9 @@ pub enum Command {
     /// until SIGINT or SIGTERM.
     Watch {
         /// Milliseconds a written file must stay quiet before it is read when
-        /// no close or rename marks it complete.
-        #[arg(long, default_value_t = 2000)]
-        settle_ms: u64,
+        /// no close or rename marks it complete [default: 2000].
+        #[arg(long)]
+        settle_ms: Option<u64>,
     },
     /// Ingest files or folders once, then exit.
     Ingest {
@@ -110,39 +160,64 @@ pub enum Command {
     },
 }
 
-/// Validated settings shared by the commands.
+/// Validated settings shared by the commands: flags > environment > config
+/// file > defaults.
 #[derive(Debug)]
 struct Config {
     dir: PathBuf,
+    state: PathBuf,
     db: PathBuf,
     lexicon: Lexicon,
+    filter: Filter,
     max_size: u64,
+    log_format: LogFormat,
+    settle: Duration,
 }
 
 impl Config {
     fn from_args(args: &Args) -> anyhow::Result<Config> {
-        let lexicon = match &args.lexicon {
+        let file = FileConfig::load(args.config.as_deref())?;
+        let lexicon_path = args.lexicon.clone().or(file.lexicon);
+        let lexicon = match &lexicon_path {
             Some(path) => Lexicon::load(path)?,
             None => Lexicon::builtin()?,
         };
+        let state = args
+            .state
+            .clone()
+            .or(file.state)
+            .unwrap_or_else(|| PathBuf::from("state"));
+        let settle_ms = match &args.command {
+            Command::Watch { settle_ms } => *settle_ms,
+            _ => None,
+        };
         Ok(Config {
-            dir: args.dir.clone().unwrap_or_else(|| PathBuf::from("seeds")),
-            db: args.state.join(store::DB_FILE),
+            dir: args
+                .dir
+                .clone()
+                .or(file.dir)
+                .unwrap_or_else(|| PathBuf::from("seeds")),
+            db: state.join(store::DB_FILE),
+            state,
             lexicon,
-            max_size: args.max_size,
+            filter: Filter::new(&file.ignore)?,
+            max_size: args
+                .max_size
+                .or(file.max_size)
+                .unwrap_or(ingest::DEFAULT_MAX_SIZE),
+            log_format: args.log_format.or(file.log_format).unwrap_or_default(),
+            settle: Duration::from_millis(settle_ms.or(file.settle_ms).unwrap_or(2000)),
         })
     }
 
     /// Opens the database for writing, creating the state folder if needed.
     fn open_for_writing(&self) -> anyhow::Result<Store> {
-        if let Some(state) = self.db.parent() {
-            std::fs::create_dir_all(state).with_context(|| {
-                format!(
-                    "cannot create state folder {} (pass --state DIR)",
-                    state.display()
-                )
-            })?;
-        }
+        std::fs::create_dir_all(&self.state).with_context(|| {
+            format!(
+                "cannot create state folder {} (pass --state DIR)",
+                self.state.display()
+            )
+        })?;
         Ok(Store::open(&self.db)?)
     }
 
@@ -156,39 +231,48 @@ impl Config {
         Ok(Store::open(&self.db)?)
     }
 
-    fn pipeline(self) -> anyhow::Result<Pipeline> {
+    fn pipeline(&self) -> anyhow::Result<Pipeline> {
         let store = self.open_for_writing()?;
         Ok(Pipeline::new(
             store,
-            Extractor::new(self.lexicon),
+            Extractor::new(self.lexicon.clone()),
             self.max_size,
         ))
     }
 }
 
-/// Sets up `tracing` to stderr, honouring `RUST_LOG` (default `info`).
-pub fn init_logging() {
+/// Sets up `tracing` to stderr in `format`, honouring `RUST_LOG` (default
+/// `info`).
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Pretty => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
 }
 
 /// Runs a parsed command line.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config::from_args(&args)?;
+    init_logging(config.log_format);
     let mut out = std::io::stdout().lock();
     let style = Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     match args.command {
-        Command::Watch { settle_ms } => {
+        Command::Watch { .. } => {
+            std::fs::create_dir_all(&config.state).with_context(|| {
+                format!("cannot create state folder {}", config.state.display())
+            })?;
+            let _lock = StateLock::acquire(&config.state)?;
             let daemon = DaemonConfig {
                 dir: config.dir.clone(),
-                settle: Duration::from_millis(settle_ms),
+                settle: config.settle,
+                filter: config.filter.clone(),
             };
             let pipeline = config.pipeline()?;
             runtime()?.block_on(async {
@@ -202,7 +286,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 paths
             };
-            let files = expand(&paths)?;
+            let files = expand(&paths, &config.filter)?;
             let pipeline = Arc::new(Mutex::new(config.pipeline()?));
             let tally = runtime()?.block_on(async {
                 let shutdown = Shutdown::on(daemon::signal());
@@ -211,7 +295,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             report::tally(&tally, &mut out)?;
         }
         Command::Extract { json, files } => {
-            let extractor = Extractor::new(config.lexicon);
+            let extractor = Extractor::new(config.lexicon.clone());
             let mut results = Vec::new();
             let mut failed = false;
             for path in &files {
@@ -276,7 +360,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Some(dir) => dir.clone(),
                 None => gold.parent().map(Path::to_path_buf).unwrap_or_default(),
             };
-            let extractor = Extractor::new(config.lexicon);
+            let extractor = Extractor::new(config.lexicon.clone());
             let mut predicted = Vec::new();
             for g in &gold_articles {
                 let path = dir.join(&g.file);
@@ -306,6 +390,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 schema_version: store.schema_version()?,
                 counts: store.counts()?,
                 rejected: store.rejections()?,
+                last_ingest: store.last_ingest()?,
+                daemon: StateLock::holder(&config.state),
             };
             if json {
                 report::status_json(&status, &mut out)?;
@@ -326,13 +412,13 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// Files named directly, and the article files inside folders.
-fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+fn expand(paths: &[PathBuf], filter: &Filter) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
-            files.extend(ingest::walk(Path::new(path)));
+            files.extend(ingest::walk(path, filter));
         } else {
             files.push(path.clone());
         }

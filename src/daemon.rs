@@ -13,9 +13,10 @@ use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 use tracing::{error, info, warn};
 
-use crate::filter;
+use crate::filter::Filter;
 use crate::ingest;
 use crate::pipeline::{Outcome, Pipeline, Tally};
+use crate::service::{self, Watchdog};
 use crate::watch::{self, FileEvent};
 
 /// How the daemon runs.
@@ -26,6 +27,8 @@ pub struct DaemonConfig {
     /// How long a written-to file must stay quiet before it is read when no
     /// close or rename says it is complete.
     pub settle: Duration,
+    /// Which files are articles.
+    pub filter: Filter,
 }
 
 /// Why the daemon stopped with an error.
@@ -146,58 +149,58 @@ pub async fn run(
         return Err(DaemonError::NoFolder(config.dir));
     }
     let dir = std::fs::canonicalize(&config.dir).unwrap_or(config.dir.clone());
-    let pipeline = Arc::new(Mutex::new(pipeline));
+    let mut daemon = Daemon {
+        pipeline: Arc::new(Mutex::new(pipeline)),
+        filter: config.filter,
+        retry: Retry::new(config.settle),
+        watchdog: Watchdog::from_env(),
+        dir,
+    };
     // Watch before the rescan, so nothing written during it is missed.
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let _watcher = watch::watch(&dir, tx)?;
+    let mut watcher = Some(watch::watch(&daemon.dir, tx.clone())?);
+    daemon.rescan(&shutdown).await;
+    service::notify("READY=1\nSTATUS=watching for articles");
+    info!(dir = %daemon.dir.display(), "watching");
 
-    let mut retry = Retry::new(config.settle);
-    rescan(&pipeline, &dir, &shutdown, &mut retry).await;
-    info!(dir = %dir.display(), "watching");
-
+    // The tick checks that the folder is still there and feeds the watchdog.
+    let period = daemon
+        .watchdog
+        .interval()
+        .map_or(Duration::from_secs(1), |w| w.min(Duration::from_secs(1)));
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !shutdown.requested() {
-        let due = retry.next_due();
+        let due = daemon.retry.next_due();
         tokio::select! {
             _ = shutdown.wait() => break,
-            event = rx.recv() => {
-                let Some(event) = event else { break };
-                match event {
-                    FileEvent::Complete(path) => {
-                        if accepted(&dir, &path) {
-                            retry.forget(&path);
-                            process(&pipeline, &path, &mut retry).await;
-                        }
-                    }
-                    FileEvent::Written(path) => {
-                        if accepted(&dir, &path) {
-                            retry.settle(path);
-                        }
-                    }
-                    FileEvent::Removed(path) => retry.forget(&path),
-                    FileEvent::FolderAppeared(path) => {
-                        if accepted(&dir, &path) {
-                            for file in ingest::walk(&path) {
-                                retry.settle(file);
-                            }
-                        }
-                    }
-                    FileEvent::Rescan => {
-                        warn!(dir = %dir.display(), "watcher lost events; rescanning");
-                        rescan(&pipeline, &dir, &shutdown, &mut retry).await;
-                    }
-                    FileEvent::Error(err) => warn!(dir = %dir.display(), "watcher error: {err}"),
-                }
-            }
+            event = rx.recv() => match event {
+                Some(event) => daemon.handle(event, &shutdown).await,
+                None => break,
+            },
             _ = sleep_until(due), if due.is_some() => {
-                for path in retry.take_due() {
+                for path in daemon.retry.take_due() {
                     if shutdown.requested() {
                         break;
                     }
-                    process(&pipeline, &path, &mut retry).await;
+                    daemon.process(&path).await;
+                }
+            }
+            _ = tick.tick() => {
+                daemon.watchdog.tick();
+                let present = daemon.dir.is_dir();
+                if watcher.is_some() && !present {
+                    warn!(dir = %daemon.dir.display(), "watched folder is gone; waiting for it to come back");
+                    watcher = None;
+                } else if watcher.is_none() && present {
+                    info!(dir = %daemon.dir.display(), "watched folder is back; rescanning");
+                    watcher = Some(watch::watch(&daemon.dir, tx.clone())?);
+                    daemon.rescan(&shutdown).await;
                 }
             }
         }
     }
+    service::notify("STOPPING=1");
     info!("shutting down");
     Ok(())
 }
@@ -208,30 +211,71 @@ async fn sleep_until(due: Option<Instant>) {
     }
 }
 
-fn accepted(dir: &Path, path: &Path) -> bool {
-    filter::accept(path.strip_prefix(dir).unwrap_or(path))
+/// The daemon's state between events.
+struct Daemon {
+    pipeline: Arc<Mutex<Pipeline>>,
+    filter: Filter,
+    retry: Retry,
+    watchdog: Watchdog,
+    dir: PathBuf,
 }
 
-async fn rescan(
-    pipeline: &Arc<Mutex<Pipeline>>,
-    dir: &Path,
-    shutdown: &Shutdown,
-    retry: &mut Retry,
-) {
-    for path in ingest::walk(dir) {
-        if shutdown.requested() {
-            info!("shutdown requested; stopping after the article in hand");
+impl Daemon {
+    async fn handle(&mut self, event: FileEvent, shutdown: &Shutdown) {
+        match event {
+            FileEvent::Complete(path) => {
+                if self.accepted(&path) {
+                    self.retry.forget(&path);
+                    self.process(&path).await;
+                }
+            }
+            FileEvent::Written(path) => {
+                if self.accepted(&path) {
+                    self.retry.settle(path);
+                }
+            }
+            FileEvent::Removed(path) => self.retry.forget(&path),
+            FileEvent::FolderAppeared(path) => {
+                if self.accepted(&path) {
+                    for file in ingest::walk(&path, &self.filter) {
+                        self.retry.settle(file);
+                    }
+                }
+            }
+            FileEvent::Rescan => {
+                warn!(dir = %self.dir.display(), "watcher lost events; rescanning");
+                self.rescan(shutdown).await;
+            }
+            FileEvent::Error(err) => warn!(dir = %self.dir.display(), "watcher error: {err}"),
+        }
+    }
+
+    fn accepted(&self, path: &Path) -> bool {
+        self.filter
+            .accept(path.strip_prefix(&self.dir).unwrap_or(path))
+    }
+
+    async fn rescan(&mut self, shutdown: &Shutdown) {
+        for path in ingest::walk(&self.dir, &self.filter) {
+            if shutdown.requested() {
+                info!("shutdown requested; stopping after the article in hand");
+                return;
+            }
+            self.process(&path).await;
+        }
+    }
+
+    async fn process(&mut self, path: &Path) {
+        self.watchdog.tick();
+        if path.is_symlink() && !ingest::inside(&self.dir, path) {
+            warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
             return;
         }
-        process(pipeline, &path, retry).await;
-    }
-}
-
-async fn process(pipeline: &Arc<Mutex<Pipeline>>, path: &Path, retry: &mut Retry) {
-    match ingest_one(pipeline, path).await {
-        Some(Outcome::Deferred(_)) if path.exists() => retry.settle(path.to_path_buf()),
-        Some(_) => retry.forget(path),
-        None => retry.backoff(path.to_path_buf()),
+        match ingest_one(&self.pipeline, path).await {
+            Some(Outcome::Deferred(_)) if path.exists() => self.retry.settle(path.to_path_buf()),
+            Some(_) => self.retry.forget(path),
+            None => self.retry.backoff(path.to_path_buf()),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::article::{self, Article, RejectReason};
+use crate::filter::Filter;
 
 /// Why a file could not be made into an article.
 #[derive(Debug, thiserror::Error)]
@@ -161,9 +162,10 @@ pub fn read_article(path: &Path, max_size: u64) -> Result<(Document, Article), I
 pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
 
 /// Every article file under `root` (recursively), in sorted order. Files the
-/// [`filter`](crate::filter) refuses are left out; unreadable folders are
-/// logged and skipped. Symbolic links are not followed.
-pub fn walk(root: &Path) -> Vec<PathBuf> {
+/// [`Filter`] refuses are left out; unreadable folders are logged and
+/// skipped. Symbolic links are followed only to files inside `root`.
+pub fn walk(root: &Path, filter: &Filter) -> Vec<PathBuf> {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
     let mut folders = vec![root.to_path_buf()];
     while let Some(folder) = folders.pop() {
@@ -177,16 +179,30 @@ pub fn walk(root: &Path) -> Vec<PathBuf> {
         for entry in entries.flatten() {
             let path = entry.path();
             let relative = path.strip_prefix(root).unwrap_or(&path);
-            if !crate::filter::accept(relative) {
+            if !filter.accept(relative) {
                 continue;
             }
             match entry.file_type() {
                 Ok(t) if t.is_dir() => folders.push(path),
                 Ok(t) if t.is_file() => files.push(path),
+                // A link to a folder is not walked: inside the root, its
+                // target is walked anyway; outside, it is not ours to read.
+                Ok(t) if t.is_symlink() && path.is_file() => {
+                    if inside(&canonical_root, &path) {
+                        files.push(path);
+                    } else {
+                        tracing::warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
+                    }
+                }
                 _ => {}
             }
         }
     }
     files.sort();
     files
+}
+
+/// Whether `path`, links resolved, lies inside `canonical_root`.
+pub fn inside(canonical_root: &Path, path: &Path) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(canonical_root))
 }

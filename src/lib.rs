@@ -13,6 +13,7 @@
 //! - [`extract`]: pure; article -> venue claims.
 //! - [`lexicon`]: the data file of leaders, venues and cue words.
 //! - [`store`]: the only module importing `rusqlite`.
+//! - [`service`]: the state lock and the systemd notify protocol.
 //! - [`diff`]: pure; a leader's reports -> positions and changes with diffs.
 //! - [`report`]: renders results as text or JSON.
 //! - [`eval`]: pure; scores extractor output against a gold file.
@@ -29,5 +30,6 @@ pub mod ingest;
 pub mod lexicon;
 pub mod pipeline;
 pub mod report;
+pub mod service;
 pub mod store;
 pub mod watch;

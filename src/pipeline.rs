@@ -118,7 +118,13 @@ impl Pipeline {
                 if source.kind() == std::io::ErrorKind::PermissionDenied =>
             {
                 let err = IngestError::Io { path, source };
-                return self.reject(&key, meta, err);
+                // Recorded with a time no file has, so that the next event or
+                // rescan tries again (a chmod changes no size or mtime).
+                let retry = ingest::FileMeta {
+                    mtime_ns: -1,
+                    ..meta
+                };
+                return self.reject(&key, retry, err);
             }
             Err(err) => return Ok(deferred(&path, err)),
         };

@@ -346,6 +346,10 @@ pub struct Status {
     pub counts: Counts,
     /// Rejected files.
     pub rejected: Vec<Rejection>,
+    /// When the newest article was ingested.
+    pub last_ingest: Option<String>,
+    /// Whether a daemon holds the state lock, and its pid if known.
+    pub daemon: Option<Option<u32>>,
 }
 
 #[derive(Serialize)]
@@ -357,6 +361,9 @@ struct StatusView<'a> {
     claims: u64,
     positions: u64,
     changes: u64,
+    last_ingest: Option<&'a str>,
+    daemon_running: bool,
+    daemon_pid: Option<u32>,
     rejected: Vec<RejectionView<'a>>,
 }
 
@@ -377,6 +384,9 @@ pub fn status_json(s: &Status, out: &mut impl Write) -> io::Result<()> {
         claims: s.counts.claims,
         positions: s.counts.positions,
         changes: s.counts.changes,
+        last_ingest: s.last_ingest.as_deref(),
+        daemon_running: s.daemon.is_some(),
+        daemon_pid: s.daemon.flatten(),
         rejected: s
             .rejected
             .iter()
@@ -403,6 +413,16 @@ pub fn status_text(s: &Status, out: &mut impl Write) -> io::Result<()> {
         "articles:  {} ({} files), claims: {}, positions: {}, changes: {}",
         c.articles, c.files, c.claims, c.positions, c.changes
     )?;
+    writeln!(
+        out,
+        "last ingest: {}",
+        s.last_ingest.as_deref().unwrap_or("never")
+    )?;
+    match s.daemon {
+        Some(Some(pid)) => writeln!(out, "daemon:    running (pid {pid})")?,
+        Some(None) => writeln!(out, "daemon:    running")?,
+        None => writeln!(out, "daemon:    not running")?,
+    }
     writeln!(out, "rejected:  {}", s.rejected.len())?;
     for r in &s.rejected {
         writeln!(out, "    {}: {}", r.path, r.reason)?;

@@ -466,6 +466,13 @@ impl Store {
         })
     }
 
+    /// When the newest article was ingested (RFC 3339), if any was.
+    pub fn last_ingest(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT MAX(ingested_at) FROM articles", [], |r| r.get(0))?)
+    }
+
     /// SQLite's own consistency check: `Ok(())` or what it found.
     pub fn integrity_check(&self) -> Result<Result<(), String>, StoreError> {
         let result: String = self
