@@ -4,5 +4,6 @@
 mod cli;
 mod daemon;
 mod faults;
+mod fuzz;
 mod service;
 mod util;
