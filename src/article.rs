@@ -7,6 +7,12 @@
 
 use jiff::civil::Date;
 
+mod date;
+mod decode;
+mod layout;
+#[cfg(test)]
+mod tests;
+
 /// Where an article's date came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateSource {
@@ -70,15 +76,39 @@ pub enum RejectReason {
 
 /// Reads an article from raw bytes; `fallback_date` (the file's modification
 /// date) is used when the text states none.
+///
+/// The body may come out empty when the text is nothing but page furniture;
+/// that is still an article (with nothing to extract), not an error.
 pub fn read(bytes: &[u8], fallback_date: Date) -> Result<Article, RejectReason> {
-    let text = String::from_utf8_lossy(bytes);
-    if text.trim().is_empty() {
+    let text = decode::decode(bytes)?;
+    let lines = || text.split('\n').map(str::trim);
+    let Some(first) = lines().position(|l| !l.is_empty()) else {
         return Err(RejectReason::Empty);
-    }
+    };
+    let date_line = lines().nth(first).and_then(layout::date_line);
+    let skip = if date_line.is_some() { first + 1 } else { 0 };
+    let line_title = date_line
+        .and_then(|(_, rest)| (!rest.is_empty()).then(|| rest.to_owned()));
+
+    let units = layout::assemble(lines().skip(skip));
+    let header = layout::header(&units, line_title.is_none());
+    let title = line_title.or_else(|| {
+        header
+            .title
+            .and_then(|i| units.get(i))
+            .map(|u| u.text.clone())
+    });
+    let body = layout::body(&units, &header, title.as_deref());
+
+    let (date, date_source) = match (date_line.and_then(|(d, _)| d), header.date) {
+        (Some(d), _) => (d, DateSource::DateLine),
+        (None, Some(d)) => (d, DateSource::Header),
+        (None, None) => (fallback_date, DateSource::Mtime),
+    };
     Ok(Article {
-        date: fallback_date,
-        date_source: DateSource::Mtime,
-        title: None,
-        body: text.into_owned(),
+        date,
+        date_source,
+        title,
+        body,
     })
 }
