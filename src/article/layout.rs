@@ -73,35 +73,40 @@ fn is_bullet(s: &str) -> bool {
 /// Builds paragraphs from lines.
 ///
 /// A blank line always separates paragraphs. Within a block of lines, a line
-/// continues the previous one when it starts in lower case after a line that
-/// does not end a clause, or, in hard-wrapped text, when the previous line was
-/// long enough that the wrapping broke it. Text counts as hard-wrapped when a
-/// quarter of its long lines end mid-sentence and hardly any exceeds 120
-/// characters; the wrap width is its longest such line.
+/// that starts in lower case after a line that does not end a clause
+/// continues it. Text counts as hard-wrapped when at least two lines (and a
+/// fifth of the long lines) break mid-sentence that way and hardly any line
+/// exceeds 120 characters; then all lines of a block form one paragraph,
+/// except list items and short lines without closing punctuation before a
+/// capitalised line (headings, bylines, datelines), which stand alone.
 pub(super) fn assemble<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Vec<Unit> {
     let mut long = 0usize;
-    let mut mid_sentence = 0usize;
+    let mut breaks = 0usize;
     let mut over = 0usize;
     let mut width = 0usize;
+    let mut prev: Option<&str> = None;
     for line in lines.clone() {
         let n = line.chars().count();
+        if n > 120 {
+            over += 1;
+        } else {
+            width = width.max(n);
+        }
         if n >= 40 {
             long += 1;
-            if n > 120 {
-                over += 1;
-            } else {
-                width = width.max(n);
-                if !ends_clause(line) {
-                    mid_sentence += 1;
-                }
+        }
+        if let Some(p) = prev {
+            if continues(p, line) && (40..=120).contains(&p.chars().count()) {
+                breaks += 1;
             }
         }
+        prev = (!line.is_empty()).then_some(line);
     }
-    let wrapped = long >= 3 && mid_sentence * 4 >= long && over * 10 <= long;
+    let wrapped = breaks >= 2 && breaks * 5 >= long && over * 10 <= long;
 
     let mut units = Vec::new();
     let mut current = String::new();
-    let mut last_len = 0usize;
+    let mut last: &str = "";
     for line in lines {
         if line.is_empty() {
             if !current.is_empty() {
@@ -110,34 +115,41 @@ pub(super) fn assemble<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Vec<
             continue;
         }
         if !current.is_empty() {
-            let first_word = line.split_whitespace().next().unwrap_or("");
-            let lower_start = line.chars().next().is_some_and(char::is_lowercase);
-            let join = !is_bullet(line)
-                && ((lower_start && !ends_clause(&current))
-                    || (wrapped && last_len + 1 + first_word.chars().count() + 10 > width));
-            if join {
-                if current.ends_with('-')
-                    && lower_start
-                    && current[..current.len() - 1].ends_with(char::is_alphabetic)
+            let stands_alone = is_bullet(line)
+                || (last.chars().count() * 5 < width * 3
+                    && !ends_clause(last)
+                    && line.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
+            if continues(last, line) || (wrapped && !stands_alone) {
+                if !(current.ends_with('-')
+                    && line.starts_with(char::is_lowercase)
+                    && current[..current.len() - 1].ends_with(char::is_alphabetic))
                 {
-                    // A word broken by the wrapping ("nego-" / "tiations")
-                    // or a hyphenated compound: either way no space.
-                } else {
+                    // Otherwise a word broken by the wrapping ("nego-" /
+                    // "tiations") or a hyphenated compound: no space.
                     current.push(' ');
                 }
                 current.push_str(line);
-                last_len = line.chars().count();
+                last = line;
                 continue;
             }
             units.push(Unit::new(std::mem::take(&mut current)));
         }
         current.push_str(line);
-        last_len = line.chars().count();
+        last = line;
     }
     if !current.is_empty() {
         units.push(Unit::new(current));
     }
     units
+}
+
+/// `next` continues the sentence of `line`: it starts in lower case and
+/// `line` does not end a clause.
+fn continues(line: &str, next: &str) -> bool {
+    !line.is_empty()
+        && !ends_clause(line)
+        && !is_bullet(next)
+        && next.starts_with(char::is_lowercase)
 }
 
 /// Parses a `date YYYY-MM-DD [headline]` line. Returns the date (`None` when
@@ -249,7 +261,8 @@ pub(super) fn header(units: &[Unit], want_title: bool) -> Header {
             out.drop.push(i);
             continue;
         }
-        if want_title && out.title.is_none() && is_title(u) {
+        // A headline heads something: the last paragraph is never one.
+        if want_title && out.title.is_none() && i + 1 < units.len() && is_title(u) {
             out.title = Some(i);
             out.drop.push(i);
         }
@@ -268,10 +281,11 @@ pub(super) fn header(units: &[Unit], want_title: bool) -> Header {
 }
 
 /// A short header line that is a section name, site name, place or author
-/// rather than a headline: under four words, or all capitals.
+/// rather than a headline: under four words, or all capitals, and not a
+/// sentence.
 fn is_kicker(u: &Unit) -> bool {
     let has_lower = u.text.chars().any(char::is_lowercase);
-    u.words < 4 || (!has_lower && u.words <= 8)
+    !ends_sentence(&u.text) && (u.words < 4 || (!has_lower && u.words <= 8))
 }
 
 /// Lines that carry only dates, times, "Published"/"Updated", reading time
@@ -649,13 +663,14 @@ pub(super) fn body(units: &[Unit], header: &Header, title: Option<&str>) -> Stri
         if drop[i] || title.is_some_and(|t| t == u.text) {
             continue;
         }
+        let verdict = classify(u);
         if in_links {
-            if is_link_like(u) {
+            if verdict != Verdict::Comments && is_link_like(u) {
                 continue;
             }
             in_links = false;
         }
-        match classify(u) {
+        match verdict {
             Verdict::Keep => kept.push(u),
             Verdict::Drop => {}
             Verdict::Links => in_links = true,
@@ -666,9 +681,11 @@ pub(super) fn body(units: &[Unit], header: &Header, title: Option<&str>) -> Stri
             }
         }
     }
-    // Page furniture after the last paragraph: tag strips, prompts, short
-    // headings of empty sections.
-    while let Some(last) = kept.last() {
+    // Page furniture after the last paragraph of prose: tag strips, prompts,
+    // short headings of empty sections.
+    let last_prose = kept.iter().rposition(|u| u.words >= 12);
+    while kept.len() > last_prose.map_or(usize::MAX, |i| i + 1) {
+        let Some(last) = kept.last() else { break };
         let t = last.text.as_str();
         let junk = (last.words < 8 && !ends_sentence(t)) || (last.words < 5 && t.ends_with('?'));
         if !junk {
