@@ -87,8 +87,7 @@ pub fn read(bytes: &[u8], fallback_date: Date) -> Result<Article, RejectReason> 
     };
     let date_line = lines().nth(first).and_then(layout::date_line);
     let skip = if date_line.is_some() { first + 1 } else { 0 };
-    let line_title = date_line
-        .and_then(|(_, rest)| (!rest.is_empty()).then(|| rest.to_owned()));
+    let line_title = date_line.and_then(|(_, rest)| (!rest.is_empty()).then(|| rest.to_owned()));
 
     let units = layout::assemble(lines().skip(skip));
     let header = layout::header(&units, line_title.is_none());

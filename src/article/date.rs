@@ -74,56 +74,68 @@ fn tokens(s: &str) -> Vec<Tok> {
     out
 }
 
+const MONTHS: &[(&str, i8)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+];
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "mon",
+    "tuesday",
+    "tue",
+    "tues",
+    "wednesday",
+    "wed",
+    "thursday",
+    "thu",
+    "thur",
+    "thurs",
+    "friday",
+    "fri",
+    "saturday",
+    "sat",
+    "sunday",
+    "sun",
+];
+
 /// Month number of a month name or abbreviation; it must be capitalised
 /// ("May", "MAY", never the verb "may").
 pub(super) fn month(word: &str) -> Option<i8> {
-    if word.len() > 9 || !word.chars().next().is_some_and(char::is_uppercase) {
+    if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
-    let lower = word.to_ascii_lowercase();
-    let m = match lower.as_str() {
-        "january" | "jan" => 1,
-        "february" | "feb" => 2,
-        "march" | "mar" => 3,
-        "april" | "apr" => 4,
-        "may" => 5,
-        "june" | "jun" => 6,
-        "july" | "jul" => 7,
-        "august" | "aug" => 8,
-        "september" | "sept" | "sep" => 9,
-        "october" | "oct" => 10,
-        "november" | "nov" => 11,
-        "december" | "dec" => 12,
-        _ => return None,
-    };
-    Some(m)
+    MONTHS
+        .iter()
+        .find(|(name, _)| word.eq_ignore_ascii_case(name))
+        .map(|&(_, m)| m)
 }
 
 /// Whether `word` names a day of the week (full or abbreviated).
 pub(super) fn is_weekday(word: &str) -> bool {
-    if word.len() > 9 {
-        return false;
-    }
-    matches!(
-        word.to_ascii_lowercase().as_str(),
-        "monday"
-            | "mon"
-            | "tuesday"
-            | "tue"
-            | "tues"
-            | "wednesday"
-            | "wed"
-            | "thursday"
-            | "thu"
-            | "thur"
-            | "thurs"
-            | "friday"
-            | "fri"
-            | "saturday"
-            | "sat"
-            | "sunday"
-            | "sun"
-    )
+    WEEKDAYS.iter().any(|d| word.eq_ignore_ascii_case(d))
 }
 
 fn valid(year: u32, month: u32, day: u32) -> Option<Date> {
@@ -152,12 +164,10 @@ pub(super) fn scan(s: &str) -> Scan {
                 out.full = Some((date, start));
                 break;
             }
-            Some(Named::MonthDay(m, d)) => {
-                if out.month_day.is_none() {
-                    out.month_day = Some((m, d, start));
-                }
+            Some(Named::MonthDay(m, d)) if out.month_day.is_none() => {
+                out.month_day = Some((m, d, start));
             }
-            None => {}
+            _ => {}
         }
         if let Kind::Num(v, 4) = toks[i].kind {
             if out.year.is_none() && (1990..=2100).contains(&v) {
@@ -229,7 +239,9 @@ enum Named {
 }
 
 fn word<'a>(s: &'a str, t: &Tok) -> Option<&'a str> {
-    (t.kind == Kind::Word).then(|| s.get(t.start..t.end)).flatten()
+    (t.kind == Kind::Word)
+        .then(|| s.get(t.start..t.end))
+        .flatten()
 }
 
 fn day_num(t: Option<&Tok>) -> Option<u32> {
@@ -250,9 +262,13 @@ fn year_num(t: Option<&Tok>) -> Option<u32> {
 fn skip_ordinal(s: &str, toks: &[Tok], j: usize) -> usize {
     match toks.get(j) {
         Some(t)
-            if toks.get(j.wrapping_sub(1)).is_some_and(|p| p.end == t.start)
+            if toks
+                .get(j.wrapping_sub(1))
+                .is_some_and(|p| p.end == t.start)
                 && word(s, t).is_some_and(|w| {
-                    matches!(w.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th")
+                    ["st", "nd", "rd", "th"]
+                        .iter()
+                        .any(|o| w.eq_ignore_ascii_case(o))
                 }) =>
         {
             j + 1
@@ -278,8 +294,11 @@ fn named_at(s: &str, toks: &[Tok], i: usize) -> Option<Named> {
         let day = day_num(toks.get(j))?;
         // "Jan 30:15" or "May 4.5" are not days.
         if toks.get(j + 1).is_some_and(|n| {
-            n.start == toks[j].end && matches!(n.kind, Kind::Sym(':' | '.'))
-                && toks.get(j + 2).is_some_and(|d| matches!(d.kind, Kind::Num(..)))
+            n.start == toks[j].end
+                && matches!(n.kind, Kind::Sym(':' | '.'))
+                && toks
+                    .get(j + 2)
+                    .is_some_and(|d| matches!(d.kind, Kind::Num(..)))
         }) {
             return None;
         }
@@ -288,16 +307,21 @@ fn named_at(s: &str, toks: &[Tok], i: usize) -> Option<Named> {
             j += 1;
         }
         let day_i8 = i8::try_from(day).ok()?;
-        return Some(match year_num(toks.get(j)).and_then(|y| valid(y, u32::from(m.unsigned_abs()), day)) {
-            Some(date) => Named::Full(date),
-            None => Named::MonthDay(m, day_i8),
-        });
+        return Some(
+            match year_num(toks.get(j)).and_then(|y| valid(y, u32::from(m.unsigned_abs()), day)) {
+                Some(date) => Named::Full(date),
+                None => Named::MonthDay(m, day_i8),
+            },
+        );
     }
     // Day first.
     let day = day_num(Some(t))?;
     if i > 0
         && toks[i - 1].end == t.start
-        && matches!(toks[i - 1].kind, Kind::Sym(':' | '.' | '/' | '-') | Kind::Num(..))
+        && matches!(
+            toks[i - 1].kind,
+            Kind::Sym(':' | '.' | '/' | '-') | Kind::Num(..)
+        )
     {
         // "10:30 May" or "1.5 March": the number belongs to something else.
         return None;

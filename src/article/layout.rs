@@ -176,7 +176,10 @@ pub(super) fn date_line(line: &str) -> Option<(Option<Date>, &str)> {
         return None;
     }
     let date = iso.parse::<Date>().ok();
-    let title = after.trim().trim_start_matches(['-', '|', ':', '—', '–']).trim();
+    let title = after
+        .trim()
+        .trim_start_matches(['-', '|', ':', '—', '–'])
+        .trim();
     Some((date, title))
 }
 
@@ -257,7 +260,7 @@ pub(super) fn header(units: &[Unit], want_title: bool) -> Header {
             out.drop.push(i);
             continue;
         }
-        if classify(u) != Verdict::Keep || is_kicker(u) || is_metadata(u) {
+        if classify(u) != Verdict::Keep || is_kicker(u) || is_metadata(u, &u.text.to_lowercase()) {
             out.drop.push(i);
             continue;
         }
@@ -289,59 +292,84 @@ fn is_kicker(u: &Unit) -> bool {
 }
 
 /// Lines that carry only dates, times, "Published"/"Updated", reading time
-/// or relative times.
-fn is_metadata(u: &Unit) -> bool {
+/// or relative times. `lower` is the paragraph in lower case.
+fn is_metadata(u: &Unit, lower: &str) -> bool {
     if u.words > 14 {
         return false;
     }
-    let lower = u.text.to_lowercase();
-    let core = strip_symbols(&lower);
-    if ["published", "updated", "last updated", "posted", "first published"]
-        .iter()
-        .any(|p| starts_with_word(core, p))
+    let core = strip_symbols(lower);
+    if [
+        "published",
+        "updated",
+        "last updated",
+        "posted",
+        "first published",
+    ]
+    .iter()
+    .any(|p| starts_with_word(core, p))
     {
         return true;
     }
     if lower.contains("min read") || lower.contains("minute read") || lower.contains("mins read") {
         return true;
     }
-    relative_time(&lower) || date_only(&u.text)
+    relative_time(lower) || date_only(&u.text)
+}
+
+fn words_of(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// "2 hours ago", "about a month ago", "yesterday".
 fn relative_time(lower: &str) -> bool {
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.windows(2).any(|w| {
-        w[1] == "ago"
+    let mut prev = "";
+    for (i, w) in words_of(lower).enumerate() {
+        if i == 0 && matches!(w, "yesterday" | "today" | "just") && words_of(lower).count() <= 4 {
+            return true;
+        }
+        if w == "ago"
             && matches!(
-                w[0].trim_end_matches('s'),
-                "second" | "sec" | "minute" | "min" | "hour" | "hr" | "h" | "day" | "week"
-                    | "month" | "year" | "m" | "d"
+                prev.trim_end_matches('s'),
+                "second"
+                    | "sec"
+                    | "minute"
+                    | "min"
+                    | "hour"
+                    | "hr"
+                    | "h"
+                    | "day"
+                    | "week"
+                    | "month"
+                    | "year"
+                    | "m"
+                    | "d"
             )
-    }) || words.first().is_some_and(|w| matches!(*w, "yesterday" | "today" | "just"))
-        && words.len() <= 4
+        {
+            return true;
+        }
+        prev = w;
+    }
+    false
 }
 
 /// A line made only of a date or time and the words around one.
 fn date_only(text: &str) -> bool {
     let mut digits = false;
-    for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        if w.chars().all(|c| c.is_ascii_digit()) {
+    for w in words_of(text) {
+        if w.bytes().all(|c| c.is_ascii_digit()) {
             digits = true;
             continue;
         }
-        let lower = w.to_lowercase();
         let ok = date::month(w).is_some()
             || date::is_weekday(w)
-            || (w.len() <= 4 && w.chars().all(|c| c.is_ascii_uppercase()))
-            || matches!(
-                lower.as_str(),
-                "am" | "pm" | "a" | "p" | "m" | "at" | "on" | "of" | "st" | "nd" | "rd" | "th"
-            )
-            || (w.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || (w.len() <= 4 && w.bytes().all(|c| c.is_ascii_uppercase()))
+            || [
+                "am", "pm", "a", "p", "m", "at", "on", "of", "st", "nd", "rd", "th",
+            ]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x))
+            || (w.starts_with(|c: char| c.is_ascii_digit())
                 && w.ends_with(|c: char| c.is_ascii_alphabetic()));
         if !ok {
             return false;
@@ -360,11 +388,16 @@ fn is_title(u: &Unit) -> bool {
         && !t.ends_with('.')
         && !has_separators(t)
         && !is_bullet(t)
-        && t.chars().next().is_some_and(|c| c.is_alphanumeric() || "\"'‘“".contains(c))
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || "\"'‘“".contains(c))
 }
 
 fn has_separators(t: &str) -> bool {
-    [" | ", " · ", " • ", " ▸ ", " ¦ "].iter().any(|s| t.contains(s)) || t.contains("  |  ")
+    [" | ", " · ", " • ", " ▸ ", " ¦ "]
+        .iter()
+        .any(|s| t.contains(s))
+        || t.contains("  |  ")
 }
 
 /// Leading symbols, bullets and emoji off.
@@ -504,8 +537,13 @@ pub(super) fn classify(u: &Unit) -> Verdict {
         // Rules, dividers, lone bullets.
         return Verdict::Drop;
     }
-    let head = prefix(text, 80).to_lowercase();
-    let core = strip_symbols(&head);
+    // Every rule below is about page furniture, which is never this long.
+    if u.words > 60 {
+        return Verdict::Keep;
+    }
+    let lower = text.to_lowercase();
+    let head = prefix(&lower, 80);
+    let core = strip_symbols(head);
     let short = u.words <= 6 && !ends_sentence(text);
 
     // Bracketed asides standing alone: "(Reuters)", "[Advertisement]",
@@ -588,9 +626,17 @@ pub(super) fn classify(u: &Unit) -> Verdict {
         return Verdict::Drop;
     }
     if short
-        && ["share", "follow us", "find us", "like us", "tweet", "email this", "print this"]
-            .iter()
-            .any(|p| starts_with_word(core, p))
+        && [
+            "share",
+            "follow us",
+            "find us",
+            "like us",
+            "tweet",
+            "email this",
+            "print this",
+        ]
+        .iter()
+        .any(|p| starts_with_word(core, p))
     {
         return Verdict::Drop;
     }
@@ -601,23 +647,35 @@ pub(super) fn classify(u: &Unit) -> Verdict {
         return Verdict::Drop;
     }
     if u.words <= 15
-        && (["sign in", "log in", "be the first to", "add a comment", "leave a comment", "post a comment"]
-            .iter()
-            .any(|p| starts_with_word(core, p))
+        && ([
+            "sign in",
+            "log in",
+            "be the first to",
+            "add a comment",
+            "leave a comment",
+            "post a comment",
+        ]
+        .iter()
+        .any(|p| starts_with_word(core, p))
             || head.contains("comments are closed")
             || head.contains("no comments"))
     {
         return Verdict::Drop;
     }
     if u.words <= 25
-        && ["sign up", "subscribe", "newsletter", "get our newsletter", "register for"]
-            .iter()
-            .any(|p| starts_with_word(core, p))
+        && [
+            "sign up",
+            "subscribe",
+            "newsletter",
+            "get our newsletter",
+            "register for",
+        ]
+        .iter()
+        .any(|p| starts_with_word(core, p))
     {
         return Verdict::Drop;
     }
     if u.words <= 40 {
-        let lower = text.to_lowercase();
         if lower.contains("cookie")
             && ["use", "accept", "consent", "agree", "policy", "settings"]
                 .iter()
@@ -636,7 +694,7 @@ pub(super) fn classify(u: &Unit) -> Verdict {
             return Verdict::Drop;
         }
     }
-    if is_metadata(u) {
+    if is_metadata(u, &lower) {
         return Verdict::Drop;
     }
     Verdict::Keep

@@ -61,7 +61,10 @@ fn header_date_formats() {
         ("By Jane Doe | Jan. 30, 2026", "2026-01-30"),
         ("ANALYSIS | 16 May 2025", "2025-05-16"),
         ("MOSCOW, February 2, 2026", "2026-02-02"),
-        ("Talks resume in Geneva\n\nBy Jane Doe\nJanuary 5, 2026", "2026-01-05"),
+        (
+            "Talks resume in Geneva\n\nBy Jane Doe\nJanuary 5, 2026",
+            "2026-01-05",
+        ),
     ] {
         check_header_date(header, Some(want));
     }
@@ -94,9 +97,8 @@ fn not_a_header_date() {
 
 #[test]
 fn body_dates_are_not_the_publication_date() {
-    let text = format!(
-        "{PROSE}\n\nTalks were held on March 3, 2025.\n\n{PROSE}\n\n© 2026 Example Media"
-    );
+    let text =
+        format!("{PROSE}\n\nTalks were held on March 3, 2025.\n\n{PROSE}\n\n© 2026 Example Media");
     check_date(&text, None, DateSource::Mtime);
 }
 
@@ -151,18 +153,29 @@ fn date_line() {
     assert_eq!(article.body, PROSE);
 
     // Headline on the next line.
-    let article = read_str(&format!("date 2025-10-17\nLeaders pick Budapest for summit\n\n{PROSE}"));
+    let article = read_str(&format!(
+        "date 2025-10-17\nLeaders pick Budapest for summit\n\n{PROSE}"
+    ));
     assert_eq!(article.date_source, DateSource::DateLine);
-    assert_eq!(article.title.as_deref(), Some("Leaders pick Budapest for summit"));
+    assert_eq!(
+        article.title.as_deref(),
+        Some("Leaders pick Budapest for summit")
+    );
     assert_eq!(article.body, PROSE);
 
     // Not a calendar date: no date, but still not body.
-    let article = read_str(&format!("date 2026-02-30 Some headline for the story\n\n{PROSE}"));
+    let article = read_str(&format!(
+        "date 2026-02-30 Some headline for the story\n\n{PROSE}"
+    ));
     assert_eq!(article.date_source, DateSource::Mtime);
     assert_eq!(article.body, PROSE);
 
     // "date" as an ordinary word.
-    check_date(&format!("Date night in Vienna: a review\n\n{PROSE}"), None, DateSource::Mtime);
+    check_date(
+        &format!("Date night in Vienna: a review\n\n{PROSE}"),
+        None,
+        DateSource::Mtime,
+    );
 }
 
 #[test]
@@ -184,7 +197,12 @@ fn scan_table() {
         let got = scan(text).full.map(|(d, _)| d.to_string());
         assert_eq!(got.as_deref(), want, "{text:?}");
     }
-    assert_eq!(scan("KYIV, Jan 30 (Reuters)").month_day.map(|(m, d, _)| (m, d)), Some((1, 30)));
+    assert_eq!(
+        scan("KYIV, Jan 30 (Reuters)")
+            .month_day
+            .map(|(m, d, _)| (m, d)),
+        Some((1, 30))
+    );
     assert_eq!(scan("© 2026 Media").year, Some(2026));
 }
 
@@ -219,7 +237,9 @@ fn encodings() {
 
 #[test]
 fn normalisation() {
-    let article = read_str("First line of\r\nthe paragraph.\r\n\r\nSecond\u{a0}paragraph.\rThird one.\u{200b}");
+    let article = read_str(
+        "First line of\r\nthe paragraph.\r\n\r\nSecond\u{a0}paragraph.\rThird one.\u{200b}",
+    );
     assert_eq!(
         article.body,
         "First line of the paragraph.\n\nSecond paragraph.\n\nThird one."
@@ -246,16 +266,25 @@ fn rejects() {
         (b"PK\x03\x04\x00\x00 zip", RejectReason::Binary),
         (b"text with a \0 inside", RejectReason::Binary),
         (&utf16_nul, RejectReason::Binary),
-        (b"\x01\x02\x03\x04 mostly \x05\x06\x07 control", RejectReason::Binary),
+        (
+            b"\x01\x02\x03\x04 mostly \x05\x06\x07 control",
+            RejectReason::Binary,
+        ),
         // UTF-16 without a BOM has NULs: binary by rule.
         (b"h\0e\0l\0l\0o\0", RejectReason::Binary),
         // Bytes unassigned in Windows-1252.
         (b"abc \x81\x8d def", RejectReason::Undecodable),
         (b"Caf\xe9 and \x9d quote", RejectReason::Undecodable),
         // Mostly high bytes: Cyrillic in KOI8-R, not Latin text.
-        (b"\xf0\xd2\xc5\xda\xc9\xc4\xc5\xce\xd4 \xd0\xd2\xc9\xc7\xcc\xc1\xd3\xc9\xcc", RejectReason::Undecodable),
+        (
+            b"\xf0\xd2\xc5\xda\xc9\xc4\xc5\xce\xd4 \xd0\xd2\xc9\xc7\xcc\xc1\xd3\xc9\xcc",
+            RejectReason::Undecodable,
+        ),
         // UTF-8 damaged beyond the tolerance.
-        (b"\xe2\x80\x99 \xff\xfe\xfd\xfc \xe2\x80\x99 \xe2\x80\x99 \xc0", RejectReason::Undecodable),
+        (
+            b"\xe2\x80\x99 \xff\xfe\xfd\xfc \xe2\x80\x99 \xe2\x80\x99 \xc0",
+            RejectReason::Undecodable,
+        ),
     ];
     for (bytes, want) in cases {
         assert_eq!(read(bytes, MTIME).as_ref().err(), Some(want), "{bytes:?}");
@@ -447,8 +476,8 @@ fn arbitrary_bytes_never_panic() {
     let sample = format!(
         "\u{feff}OPINION\nTalks in Geneva — café “venue” 30.01.2026\n\nBy Jane\nJan. 30, 2026\n\n{PROSE}\n• Related\n© 2026"
     );
-    let alphabet: Vec<u8> = b" \n\r\t.-/:,|()0123456789JanMayby\xc3\xa9\xe2\x80\x94\xff\xfe\x00\x81\x93"
-        .to_vec();
+    let alphabet: Vec<u8> =
+        b" \n\r\t.-/:,|()0123456789JanMayby\xc3\xa9\xe2\x80\x94\xff\xfe\x00\x81\x93".to_vec();
     for round in 0..3000 {
         let len = (next() % 300) as usize;
         let bytes: Vec<u8> = if round % 3 == 0 {
