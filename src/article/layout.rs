@@ -252,15 +252,20 @@ pub(super) fn header(units: &[Unit], want_title: bool) -> Header {
         let dateline_end = dateline_prefix(&u.text)
             .map_or(0, str::len)
             .max(after_words(&u.text, 4));
+        let lower = u.text.to_lowercase();
+        let verdict = classify(u);
+        let metadata = is_metadata(u, &lower);
+        // A short headline may name the day of the event it announces.
+        let headline = verdict == Verdict::Keep && !metadata && is_title(u);
         let dated = scan
             .full
-            .filter(|(_, at)| u.words <= 12 || *at < dateline_end);
+            .filter(|(_, at)| *at < dateline_end || (u.words <= 12 && !headline));
         if let Some((d, _)) = dated {
             out.date = out.date.or(Some(d));
             out.drop.push(i);
             continue;
         }
-        if classify(u) != Verdict::Keep || is_kicker(u) || is_metadata(u, &u.text.to_lowercase()) {
+        if verdict != Verdict::Keep || metadata || is_kicker(u) {
             out.drop.push(i);
             continue;
         }
@@ -292,9 +297,10 @@ fn is_kicker(u: &Unit) -> bool {
 }
 
 /// Lines that carry only dates, times, "Published"/"Updated", reading time
-/// or relative times. `lower` is the paragraph in lower case.
+/// or relative times; never a sentence ("He arrived two days ago.").
+/// `lower` is the paragraph in lower case.
 fn is_metadata(u: &Unit, lower: &str) -> bool {
-    if u.words > 14 {
+    if u.words > 14 || ends_sentence(&u.text) {
         return false;
     }
     let core = strip_symbols(lower);
@@ -558,6 +564,7 @@ pub(super) fn classify(u: &Unit) -> Verdict {
         return Verdict::Drop;
     }
     if u.words <= 8
+        && !ends_sentence(text)
         && (starts_with_word(core, "comments")
             || starts_with_word(core, "reader comments")
             || starts_with_word(core, "show comments")
@@ -602,19 +609,19 @@ pub(super) fn classify(u: &Unit) -> Verdict {
         return Verdict::Drop;
     }
     if u.words <= 20
-        && [
-            "reporting by",
-            "additional reporting by",
-            "written by",
-            "edited by",
-            "editing by",
-            "compiled by",
-            "photo by",
-            "photograph by",
-            "photographs by",
-        ]
-        .iter()
-        .any(|p| core.starts_with(p))
+        && (["reporting by", "additional reporting by", "editing by"]
+            .iter()
+            .any(|p| core.starts_with(p))
+            || (!ends_sentence(text)
+                && [
+                    "written by",
+                    "edited by",
+                    "compiled by",
+                    "photo by",
+                    "photograph by",
+                ]
+                .iter()
+                .any(|p| core.starts_with(p))))
     {
         return Verdict::Drop;
     }
@@ -658,7 +665,8 @@ pub(super) fn classify(u: &Unit) -> Verdict {
         .iter()
         .any(|p| starts_with_word(core, p))
             || head.contains("comments are closed")
-            || head.contains("no comments"))
+            || head.contains("there are no comments")
+            || head.contains("no comments yet"))
     {
         return Verdict::Drop;
     }
@@ -676,16 +684,30 @@ pub(super) fn classify(u: &Unit) -> Verdict {
         return Verdict::Drop;
     }
     if u.words <= 40 {
+        // Cookie banners, not a story that mentions biscuits.
         if lower.contains("cookie")
-            && ["use", "accept", "consent", "agree", "policy", "settings"]
-                .iter()
-                .any(|w| lower.contains(w))
+            && [
+                "we use",
+                "this site",
+                "our site",
+                "this website",
+                "accept",
+                "consent",
+                "cookie policy",
+                "cookie settings",
+                "you agree",
+                "by using",
+                "by continuing",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
         {
             return Verdict::Drop;
         }
         if lower.contains("all rights reserved")
             || lower.contains("getty images")
-            || lower.contains("ap photo")
+            || lower.contains("ap photo/")
+            || starts_with_word(core, "ap photo")
             || lower.contains("/reuters")
             || core.starts_with("the views expressed")
             || core.starts_with("views expressed")

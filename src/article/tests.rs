@@ -61,6 +61,7 @@ fn header_date_formats() {
         ("By Jane Doe | Jan. 30, 2026", "2026-01-30"),
         ("ANALYSIS | 16 May 2025", "2025-05-16"),
         ("MOSCOW, February 2, 2026", "2026-02-02"),
+        ("Posted by Jane Doe on 30 January 2026", "2026-01-30"),
         (
             "Talks resume in Geneva\n\nBy Jane Doe\nJanuary 5, 2026",
             "2026-01-05",
@@ -87,6 +88,7 @@ fn not_a_header_date() {
         "Jan 30",
         // A headline with a day but no year.
         "Talks set for May 15 in Istanbul, officials say",
+        "Putin and Zelensky to meet in Istanbul on May 15, 2025",
         // A standfirst that mentions a date in passing.
         "The two sides last met in Istanbul on May 16, 2025, and agreed to swap prisoners but nothing else",
         "",
@@ -368,7 +370,13 @@ fn sentences_that_look_like_furniture_stay() {
         "{PROSE}\n\nShare prices fell sharply after the announcement, traders said.\n\
          Related talks in Riyadh are expected to follow next week.\n\
          By proposing Kyiv as the venue, Zelensky put the burden of refusal on Moscow.\n\
-         Photo opportunities were kept to a minimum at the request of both delegations.\n"
+         Photo opportunities were kept to a minimum at the request of both delegations.\n\
+         He arrived in Ankara two days ago.\n\
+         Comments by the minister angered Moscow.\n\
+         The Kremlin had no comments on the report.\n\
+         Published in 1994, the memorandum is still cited.\n\
+         Written by hand, the note was short.\n\
+         In 2013 an envoy handed out cookies on the square, because she wanted to show support.\n"
     );
     check(
         &input,
@@ -377,7 +385,13 @@ fn sentences_that_look_like_furniture_stay() {
             "{PROSE}\n\nShare prices fell sharply after the announcement, traders said.\n\n\
              Related talks in Riyadh are expected to follow next week.\n\n\
              By proposing Kyiv as the venue, Zelensky put the burden of refusal on Moscow.\n\n\
-             Photo opportunities were kept to a minimum at the request of both delegations."
+             Photo opportunities were kept to a minimum at the request of both delegations.\n\n\
+             He arrived in Ankara two days ago.\n\n\
+             Comments by the minister angered Moscow.\n\n\
+             The Kremlin had no comments on the report.\n\n\
+             Published in 1994, the memorandum is still cited.\n\n\
+             Written by hand, the note was short.\n\n\
+             In 2013 an envoy handed out cookies on the square, because she wanted to show support."
         ),
     );
 }
