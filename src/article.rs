@@ -3,7 +3,26 @@
 //! boilerplate removed).
 //!
 //! Pure: no file system, no clock. The caller supplies the file's
-//! modification time as the fallback date.
+//! modification time as the fallback date. Must not look at what the article
+//! says about venues or leaders; that is `extract`'s job.
+//!
+//! # Steps
+//! - `decode`: bytes -> text. UTF-8 (BOM or not), UTF-16 with a BOM, else
+//!   Windows-1252 when plausible; the rules for `Binary` and `Undecodable`
+//!   are in that module's documentation. Line ends become LF, NBSP a space,
+//!   BOM and invisible characters go.
+//! - `layout`: text -> paragraphs (hard-wrapped lines joined), the header
+//!   area (the paragraphs before the first one of prose, at most 12), its
+//!   date and headline, and the body without page furniture.
+//! - `date`: recognising dates in a short piece of text.
+//!
+//! # Where the date comes from
+//! A `date YYYY-MM-DD` first line wins; else a date in the header area or in
+//! a dateline opening the first prose paragraph; else the fallback. Dates
+//! anywhere else are events the article reports, not its publication date,
+//! and relative times ("2 hours ago") are never dates.
+//!
+//! Every pass is linear in the input; nothing here panics on any bytes.
 
 use jiff::civil::Date;
 
