@@ -641,6 +641,10 @@ pub(super) fn classify(u: &Unit) -> Verdict {
             "tweet",
             "email this",
             "print this",
+            "copy link",
+            "save for later",
+            "listen to this",
+            "report an error",
         ]
         .iter()
         .any(|p| starts_with_word(core, p))
@@ -709,6 +713,10 @@ pub(super) fn classify(u: &Unit) -> Verdict {
             || lower.contains("ap photo/")
             || starts_with_word(core, "ap photo")
             || lower.contains("/reuters")
+            // A caption signed by its picture agency.
+            || ["(reuters)", "(ap)", "(afp)", "(epa)", "(file)", "(file photo)", "(getty images)"]
+                .iter()
+                .any(|c| lower.ends_with(c))
             || core.starts_with("the views expressed")
             || core.starts_with("views expressed")
             || core.starts_with("this article is for information")

@@ -317,6 +317,8 @@ Share | Tweet | Email
 GENEVA — The two presidents will meet in the Swiss city next month, officials from both governments said on Tuesday, after weeks of talks about the venue and the format.
 
 Photo: The Palais des Nations in Geneva. Getty Images
+Delegates arrive at the Palais des Nations on Monday. (Reuters)
+Listen to this article
 Swiss diplomats have offered to host the talks for more than a year.
 
 Why It Matters
