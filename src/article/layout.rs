@@ -160,8 +160,10 @@ pub(super) fn date_line(line: &str) -> Option<(Option<Date>, &str)> {
     if !head.eq_ignore_ascii_case("date") {
         return None;
     }
-    let rest = line[4..].strip_prefix(':').unwrap_or(&line[4..]);
-    if !rest.starts_with(' ') {
+    let after_word = &line[4..];
+    let rest = after_word.strip_prefix(':').unwrap_or(after_word);
+    if rest.len() == after_word.len() && !rest.starts_with(' ') {
+        // "dated", "dates": another word.
         return None;
     }
     let rest = rest.trim_start();
