@@ -427,6 +427,28 @@ history of earlier proposals.
 }
 
 #[test]
+fn hard_wrapped_header_lines_stand_alone() {
+    let input = "\
+Talks in Vienna are back on the table
+By Jane Doe
+January 5, 2026
+VIENNA - The Austrian government said on Monday that it was ready
+to host a meeting between the two leaders in Vienna, and that the
+preparations could begin within days if both sides agreed to it.
+";
+    let article = read_str(input);
+    assert_eq!(
+        article.title.as_deref(),
+        Some("Talks in Vienna are back on the table")
+    );
+    assert_eq!(article.date, jiff::civil::date(2026, 1, 5));
+    assert_eq!(
+        article.body,
+        "VIENNA - The Austrian government said on Monday that it was ready to host a meeting between the two leaders in Vienna, and that the preparations could begin within days if both sides agreed to it."
+    );
+}
+
+#[test]
 fn unwrapped_lines_are_paragraphs() {
     // One paragraph per line, no blank lines: each line stays a paragraph;
     // a lower-case continuation after an unfinished line is joined.
