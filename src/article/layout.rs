@@ -239,7 +239,8 @@ fn after_words(s: &str, n: usize) -> usize {
 /// mentions a date in passing is a standfirst about events, not a dateline.
 /// The first prose paragraph gives its date only from a dateline before an
 /// early dash. A month and day without a year ("KYIV, Jan 30 (Reuters) -")
-/// counts only in such a dateline, and only when the header states a year.
+/// counts only in such a dateline, and only when a header line that is not
+/// the headline or standfirst states a year.
 pub(super) fn header(units: &[Unit], want_title: bool) -> Header {
     let mut out = Header::default();
     let mut year = None;
@@ -250,7 +251,6 @@ pub(super) fn header(units: &[Unit], want_title: bool) -> Header {
             break;
         }
         let scan = date::scan(prefix(&u.text, SCAN_BYTES));
-        year = year.or(scan.year);
         let dateline_end = dateline_prefix(&u.text)
             .map_or(0, str::len)
             .max(after_words(&u.text, 4));
@@ -268,6 +268,10 @@ pub(super) fn header(units: &[Unit], want_title: bool) -> Header {
             continue;
         }
         if verdict != Verdict::Keep || metadata || is_kicker(u) {
+            // Only page furniture (an edition line, a byline with a year)
+            // supplies the year of a wire dateline: a year in a headline or
+            // standfirst is usually that of an event.
+            year = year.or(scan.year);
             out.drop.push(i);
             continue;
         }

@@ -137,6 +137,12 @@ fn wire_dateline_needs_a_year_in_the_header() {
         None,
         DateSource::Mtime,
     );
+    // The year in a headline is an event's.
+    check_date(
+        &format!("Zelensky recalls the talks of 2022 in Istanbul\n\n{wire}"),
+        None,
+        DateSource::Mtime,
+    );
 }
 
 #[test]
