@@ -136,27 +136,37 @@ fn looks_binary(text: &str) -> bool {
 /// LF line ends, plain spaces, no BOM, no invisible or control characters.
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
+    // Unchanged stretches are copied whole; only the characters that change
+    // are handled one by one.
+    let mut copied = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let replacement = match c {
             '\r' => {
-                if chars.peek() == Some(&'\n') {
+                if chars.peek().is_some_and(|&(_, n)| n == '\n') {
                     chars.next();
                 }
-                out.push('\n');
+                Some("\n")
             }
-            '\n' | '\x0B' | '\x0C' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push('\n'),
+            '\n' => None,
+            '\x0B' | '\x0C' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some("\n"),
             '\t'
             | '\u{A0}'
             | '\u{1680}'
             | '\u{2000}'..='\u{200A}'
             | '\u{202F}'
             | '\u{205F}'
-            | '\u{3000}' => out.push(' '),
-            '\u{AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
+            | '\u{3000}' => Some(" "),
+            '\u{AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => Some(""),
+            c if c.is_control() => Some(""),
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            out.push_str(&text[copied..i]);
+            out.push_str(r);
+            copied = chars.peek().map_or(text.len(), |&(j, _)| j);
         }
     }
+    out.push_str(&text[copied..]);
     out
 }
