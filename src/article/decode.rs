@@ -10,9 +10,12 @@
 //! 4. Invalid UTF-8 that still contains more well-formed multi-byte
 //!    sequences than broken ones is damaged UTF-8 (say, a file cut off in
 //!    the middle of a character): it is decoded with U+FFFD for the broken
-//!    parts, within the damage tolerance below.
+//!    parts if within the damage tolerance below, else it is undecodable.
+//!    A BOM'd text is held to the same tolerance.
 //! 5. Otherwise Windows-1252, if it is plausible (see [`plausible_1252`]).
-//! 6. Otherwise [`RejectReason::Undecodable`].
+//! 6. Otherwise UTF-8 with replacement characters, within the tolerance
+//!    (plain text with a stray byte that is unassigned in 1252).
+//! 7. Otherwise [`RejectReason::Undecodable`].
 //!
 //! Damage tolerance: a decode that needed replacement characters is accepted
 //! only while they are at most 1 + 1% of the characters; beyond that the
@@ -70,11 +73,17 @@ fn decode_without_bom(bytes: &[u8]) -> Result<String, RejectReason> {
             Err(RejectReason::Undecodable)
         };
     }
-    if !plausible_1252(bytes) {
-        return Err(RejectReason::Undecodable);
+    if plausible_1252(bytes) {
+        let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+        return Ok(text.into_owned());
     }
-    let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
-    Ok(text.into_owned())
+    // Neither: a stray byte in otherwise plain text is still readable.
+    let text = String::from_utf8_lossy(bytes);
+    if within_tolerance(&text) {
+        Ok(text.into_owned())
+    } else {
+        Err(RejectReason::Undecodable)
+    }
 }
 
 /// Whether bytes can be Windows-1252 text.

@@ -248,6 +248,17 @@ fn encodings() {
 }
 
 #[test]
+fn stray_byte_in_plain_text() {
+    let mut bytes = PROSE.as_bytes().to_vec();
+    bytes.insert(10, 0x81);
+    let body = read(&bytes, MTIME).map(|a| a.body).unwrap_or_default();
+    assert!(
+        body.contains('\u{FFFD}') && body.ends_with("on August 15."),
+        "{body:?}"
+    );
+}
+
+#[test]
 fn normalisation() {
     let article = read_str(
         "First line of\r\nthe paragraph.\r\n\r\nSecond\u{a0}paragraph.\rThird one.\u{200b}",
