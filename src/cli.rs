@@ -291,7 +291,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let tally = runtime()?.block_on(async {
                 let shutdown = Shutdown::on(daemon::signal());
                 daemon::ingest_all(&pipeline, files, &shutdown).await
-            });
+            })?;
             report::tally(&tally, &mut out)?;
         }
         Command::Extract { json, files } => {
