@@ -420,7 +420,7 @@ fn expand(paths: &[PathBuf], filter: &Filter) -> anyhow::Result<Vec<PathBuf>> {
         if meta.is_dir() {
             files.extend(ingest::walk(path, filter));
         } else {
-            files.push(path.clone());
+            files.push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
         }
     }
     Ok(files)

@@ -175,7 +175,16 @@ fn ingest_one(
     max_size: u64,
     path: &Path,
 ) -> Result<Ingested, StoreError> {
-    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    // Paths from a walk of the canonical folder are canonical already; only
+    // links and relative paths need resolving (which costs a syscall per
+    // path component, noticeable over a large rescan).
+    let resolve = !path.is_absolute()
+        || std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let path = if resolve {
+        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    };
     let key = path.to_string_lossy().into_owned();
     let name = path
         .file_name()
