@@ -388,3 +388,84 @@ impl Retry {
         ready
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Extractor;
+    use crate::lexicon::Lexicon;
+    use crate::store::Store;
+
+    fn daemon(dir: &Path) -> Daemon {
+        let store = Store::in_memory().expect("db");
+        let extractor = Extractor::new(Lexicon::builtin().expect("lexicon"));
+        Daemon {
+            pipeline: Arc::new(Mutex::new(Pipeline::new(store, extractor, 1 << 20))),
+            filter: Filter::default(),
+            retry: Retry::new(Duration::from_millis(10)),
+            watchdog: Watchdog::from_env(),
+            dir: std::fs::canonicalize(dir).expect("dir"),
+        }
+    }
+
+    fn articles(d: &Daemon) -> u64 {
+        let p = d.pipeline.lock().expect("lock");
+        p.store().counts().expect("counts").articles
+    }
+
+    #[tokio::test]
+    async fn a_lost_events_notice_rescans_the_folder() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut d = daemon(tmp.path());
+        // Files that arrived while the watcher's queue overflowed: no events.
+        std::fs::write(
+            tmp.path().join("a.txt"),
+            "Putin invited Zelensky to Moscow.",
+        )
+        .expect("write");
+        std::fs::create_dir(tmp.path().join("sub")).expect("mkdir");
+        std::fs::write(
+            tmp.path().join("sub/b.txt"),
+            "Zelensky invited Putin to Kyiv.",
+        )
+        .expect("write");
+        assert_eq!(articles(&d), 0);
+        d.handle(FileEvent::Rescan, &Shutdown::default()).await;
+        assert_eq!(articles(&d), 2);
+    }
+
+    #[tokio::test]
+    async fn written_files_wait_to_settle_and_complete_ones_do_not() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut d = daemon(tmp.path());
+        let (a, b) = (d.dir.join("a.txt"), d.dir.join("b.txt"));
+        std::fs::write(&a, "one article").expect("write");
+        std::fs::write(&b, "another article").expect("write");
+        d.handle(FileEvent::Written(a.clone()), &Shutdown::default())
+            .await;
+        assert_eq!(articles(&d), 0, "a written file is not read at once");
+        assert!(d.retry.next_due().is_some());
+        d.handle(FileEvent::Complete(b), &Shutdown::default()).await;
+        assert_eq!(articles(&d), 1, "a complete file is read at once");
+        tokio::time::sleep_until(d.retry.next_due().expect("due")).await;
+        for path in d.retry.take_due() {
+            d.process(&path).await;
+        }
+        assert_eq!(articles(&d), 2);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_a_minute() {
+        let mut r = Retry::new(Duration::from_millis(10));
+        let path = PathBuf::from("/x");
+        let mut delays = Vec::new();
+        for _ in 0..9 {
+            let before = Instant::now();
+            r.backoff(path.clone());
+            delays.push((r.next_due().expect("due") - before).as_secs());
+        }
+        assert_eq!(delays, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        r.forget(&path);
+        assert!(r.next_due().is_none());
+    }
+}
