@@ -32,7 +32,7 @@ impl Rng {
 
     /// Uniform in `0..n` (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 32) * n as u64 >> 32) as usize
+        (((self.next() >> 32) * n as u64) >> 32) as usize
     }
 
     /// Uniform in `lo..=hi`.
@@ -470,10 +470,10 @@ fn headline(rng: &mut Rng) -> String {
             capitalise(v)
         ),
         1 => format!("{} Rejects {} Meeting Offer", l.short, capitalise(v)),
-        2 => format!("Talks Stall as Venue Dispute Drags On"),
+        2 => "Talks Stall as Venue Dispute Drags On".to_string(),
         3 => format!("{} Says Door Open to Summit in {}", l.short, capitalise(v)),
         4 => format!("Diplomats Weigh {} for Next Round", capitalise(v)),
-        _ => format!("What We Know About the Latest Push for Talks"),
+        _ => "What We Know About the Latest Push for Talks".to_string(),
     }
 }
 
@@ -551,11 +551,10 @@ pub fn article(seed: u64, index: u64) -> (Vec<u8>, Kind) {
         75..=84 => text += &format!("{outlet}\n{title}\nPublished: {y:04}-{m:02}-{d:02}\n\n"),
         // Wire dateline in the first paragraph.
         85..=91 => {
-            text += &format!(
-                "{title}\n\n{} ({outlet}) {} {d} - ",
-                capitalise(*rng.pick(VENUES)).to_uppercase(),
-                &MONTHS[m - 1][..3]
-            )
+            let place: &&str = rng.pick(VENUES);
+            let place = capitalise(place).to_uppercase();
+            let mon = MONTHS[m - 1].get(..3).unwrap_or("Jan");
+            text += &format!("{title}\n\n{place} ({outlet}) {mon} {d} - ")
         }
         // Undated.
         _ => text += &format!("{title}\n\n"),
