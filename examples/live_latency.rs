@@ -177,11 +177,11 @@ fn main() {
             }
         }
     };
-    let _ = std::fs::remove_file(&sock_path);
     println!("ready_ms={:.1}", ms(ready));
     if o.ready_only {
         println!("vmhwm_kib={}", vm_hwm_kib(child.id()).unwrap_or(0));
         stop(&mut child);
+        let _ = std::fs::remove_file(&sock_path);
         return;
     }
 
@@ -281,6 +281,8 @@ fn main() {
     let missing = poller.join().unwrap();
     let hwm = vm_hwm_kib(child.id()).unwrap_or(0);
     stop(&mut child);
+    drop(sock);
+    let _ = std::fs::remove_file(&sock_path);
 
     let mut lat: Vec<f64> = found.lock().unwrap().iter().map(|(_, d)| ms(*d)).collect();
     lat.sort_by(f64::total_cmp);
