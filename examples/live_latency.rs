@@ -252,13 +252,15 @@ fn main() {
     let pending: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
     let found: Arc<Mutex<Vec<(String, Duration)>>> = Arc::default();
     let done_renaming = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let rejected = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let poller = {
-        let (pending, found, done_renaming) = (
+        let (pending, found, done_renaming, rejected) = (
             Arc::clone(&pending),
             Arc::clone(&found),
             Arc::clone(&done_renaming),
+            Arc::clone(&rejected),
         );
-        std::thread::spawn(move || poll(&db, &pending, &found, &done_renaming, count))
+        std::thread::spawn(move || poll(&db, &pending, &found, &done_renaming, &rejected, count))
     };
 
     let mut renames: Vec<(String, Instant)> = Vec::with_capacity(count);
@@ -288,6 +290,10 @@ fn main() {
     lat.sort_by(f64::total_cmp);
     println!("renamed={count}");
     println!("queryable={}", lat.len());
+    println!(
+        "rejected={}",
+        rejected.load(std::sync::atomic::Ordering::SeqCst)
+    );
     println!("missing={missing}");
     println!("p50_ms={:.2}", pct(&lat, 0.50));
     println!("p99_ms={:.2}", pct(&lat, 0.99));
@@ -328,6 +334,7 @@ fn poll(
     pending: &Mutex<Vec<(String, Instant)>>,
     found: &Mutex<Vec<(String, Duration)>>,
     done_renaming: &std::sync::atomic::AtomicBool,
+    rejected: &std::sync::atomic::AtomicUsize,
     count: usize,
 ) -> usize {
     let conn = Connection::open_with_flags(
@@ -338,6 +345,11 @@ fn poll(
     conn.busy_timeout(Duration::from_secs(5)).unwrap();
     let mut stmt = conn
         .prepare("SELECT 1 FROM files WHERE path = ?1")
+        .unwrap_or_else(|e| fail(format!("query: {e}")));
+    // Binary or undecodable files never become queryable: they are settled
+    // when they appear among the rejected, and left out of the figures.
+    let mut rejected_stmt = conn
+        .prepare("SELECT 1 FROM rejected WHERE path = ?1")
         .unwrap_or_else(|e| fail(format!("query: {e}")));
     let mut waiting: Vec<(String, Instant)> = Vec::new();
     let mut last_rename: Option<Instant> = None;
@@ -359,6 +371,13 @@ fn poll(
                 let now = Instant::now();
                 let (key, at) = waiting.swap_remove(i);
                 found.lock().unwrap().push((key, now.duration_since(at)));
+                resolved += 1;
+            } else if rejected_stmt
+                .exists([&waiting[i].0])
+                .unwrap_or_else(|e| fail(format!("query: {e}")))
+            {
+                waiting.swap_remove(i);
+                rejected.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 resolved += 1;
             } else {
                 i += 1;
