@@ -119,22 +119,24 @@ async fn blocking<T: Send + 'static>(
 
 /// Ingests a backlog of `paths` in batches, then brings positions up to
 /// date. Stops between articles when `shutdown` is requested. Returns the
-/// outcomes and the paths of batches the database could not take.
+/// tally, the files to try again once they settle (being written), and the
+/// files of batches the database could not take.
 async fn catch_up(
     pipeline: &Arc<Mutex<Pipeline>>,
-    paths: Vec<PathBuf>,
+    paths: impl Iterator<Item = PathBuf>,
     shutdown: &Shutdown,
     mut tick: impl FnMut(),
-) -> (Tally, Vec<(PathBuf, Outcome)>, Vec<PathBuf>) {
+) -> (Tally, Vec<PathBuf>, Vec<PathBuf>) {
     let mut tally = Tally::default();
-    let mut outcomes = Vec::new();
+    let mut deferred = Vec::new();
     let mut failed = Vec::new();
-    for chunk in paths.chunks(BATCH) {
+    let mut paths = paths.peekable();
+    while paths.peek().is_some() {
         if shutdown.requested() {
             info!("shutdown requested; stopping after the article in hand");
             break;
         }
-        let chunk = chunk.to_vec();
+        let chunk: Vec<PathBuf> = paths.by_ref().take(BATCH).collect();
         let stop = shutdown.clone();
         let retry = chunk.clone();
         match blocking(pipeline, move |p| {
@@ -143,10 +145,12 @@ async fn catch_up(
         .await
         {
             Ok(done) => {
-                for (_, outcome) in &done {
-                    tally.add(outcome);
+                for (path, outcome) in done {
+                    tally.add(&outcome);
+                    if matches!(outcome, Outcome::Deferred(_)) {
+                        deferred.push(path);
+                    }
                 }
-                outcomes.extend(done);
             }
             Err(err) => {
                 error!("cannot record {} articles: {err}; will retry", retry.len());
@@ -161,14 +165,14 @@ async fn catch_up(
         Ok(changes) => tally.changes += changes,
         Err(err) => error!("cannot derive positions: {err}; will retry with the next article"),
     }
-    (tally, outcomes, failed)
+    (tally, deferred, failed)
 }
 
 /// Ingests `paths` (the `ingest` command) until done or `shutdown` is
 /// requested.
 pub async fn ingest_all(
     pipeline: &Arc<Mutex<Pipeline>>,
-    paths: Vec<PathBuf>,
+    paths: impl Iterator<Item = PathBuf>,
     shutdown: &Shutdown,
 ) -> Result<Tally, StoreError> {
     let (tally, _, failed) = catch_up(pipeline, paths, shutdown, || {}).await;
@@ -299,10 +303,10 @@ impl Daemon {
     async fn rescan(&mut self, shutdown: &Shutdown) {
         let paths = ingest::walk(&self.dir, &self.filter);
         let watchdog = &mut self.watchdog;
-        let (_, outcomes, failed) =
+        let (_, deferred, failed) =
             catch_up(&self.pipeline, paths, shutdown, || watchdog.tick()).await;
-        for (path, outcome) in outcomes {
-            self.follow_up(&path, Ok(outcome));
+        for path in deferred {
+            self.follow_up(&path, Ok(Outcome::Deferred(String::new())));
         }
         for path in failed {
             self.retry.backoff(path);
