@@ -89,7 +89,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 report::extracted_text(&results, &mut out)?;
             }
             out.flush().context("writing to stdout")?;
-            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }

@@ -66,11 +66,10 @@ pub fn read_document(path: &Path) -> Result<Document, IngestError> {
 /// Reads a file and decodes it into an [`Article`].
 pub fn read_article(path: &Path) -> Result<(Document, Article), IngestError> {
     let doc = read_document(path)?;
-    let article = article::read(&doc.bytes, doc.mtime_date).map_err(|reason| {
-        IngestError::Rejected {
+    let article =
+        article::read(&doc.bytes, doc.mtime_date).map_err(|reason| IngestError::Rejected {
             path: path.to_path_buf(),
             reason,
-        }
-    })?;
+        })?;
     Ok((doc, article))
 }

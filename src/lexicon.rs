@@ -159,6 +159,113 @@ pub struct Cues {
     /// Verbs of saying that attribute speech to a subject ("said", "told").
     #[serde(default)]
     pub speech: Vec<String>,
+    /// Propose cues whose holder is the speaker of the sentence, not the
+    /// grammatical subject: invitations and travel ("let him come to",
+    /// "is welcome in", "would take place in").
+    #[serde(default)]
+    pub invite: Vec<String>,
+    /// Reject cues whose holder is the speaker ("how can I go to").
+    #[serde(default)]
+    pub invite_reject: Vec<String>,
+    /// Evaluations that propose the venue they describe, before or after
+    /// them ("the best place", "made sense", "fine with").
+    #[serde(default)]
+    pub propose_predicate: Vec<String>,
+    /// Evaluations that reject the venue they describe ("impossible",
+    /// "out of the question", "not an option").
+    #[serde(default)]
+    pub reject_predicate: Vec<String>,
+    /// Offers to host; with no venue named they mean the holder's own country
+    /// ("ready to host", "serve as a venue").
+    #[serde(default)]
+    pub host: Vec<String>,
+    /// Nouns of proposing whose holder is their possessor ("Putin's
+    /// invitation to").
+    #[serde(default)]
+    pub propose_noun: Vec<String>,
+    /// Nouns of rejecting whose holder is their possessor ("Lavrov's
+    /// dismissal of").
+    #[serde(default)]
+    pub reject_noun: Vec<String>,
+    /// Phrases placing where a statement was made; a venue right after them
+    /// is not a claim ("speaking in", "news conference in").
+    #[serde(default)]
+    pub statement_place: Vec<String>,
+    /// Phrases of things that happened; a venue they govern is not a claim
+    /// ("took place", "were held", "met in").
+    #[serde(default)]
+    pub past_event: Vec<String>,
+    /// Markers of a journalist's or analyst's view ("analysts", "in the view
+    /// of").
+    #[serde(default)]
+    pub analyst: Vec<String>,
+    /// Role nouns that, after a demonym or a country's possessive, name that
+    /// country's government ("foreign minister", "spokesman").
+    #[serde(default)]
+    pub role: Vec<String>,
+    /// Nouns that, after a demonym, name a country's land ("soil",
+    /// "territory").
+    #[serde(default)]
+    pub territory: Vec<String>,
+    /// Words that refer back to a proposal ("invitation", "offer", "it").
+    #[serde(default)]
+    pub reference: Vec<String>,
+    /// First-person pronouns: inside a quote, the quote's speaker.
+    #[serde(default)]
+    pub pronoun_first: Vec<String>,
+    /// Third-person pronouns: the last named speaker.
+    #[serde(default)]
+    pub pronoun_third: Vec<String>,
+    /// Second-person pronouns: a subject that is no leader.
+    #[serde(default)]
+    pub pronoun_second: Vec<String>,
+    /// Prepositions: an entity right after one is not a subject.
+    #[serde(default)]
+    pub preposition: Vec<String>,
+    /// Prepositions that introduce a venue ("in", "to").
+    #[serde(default)]
+    pub locative: Vec<String>,
+    /// Words that may stand between two listed venues ("and", "or", ",").
+    #[serde(default)]
+    pub coordinator: Vec<String>,
+    /// Words that may also stand in a list of venues without linking it
+    /// ("maybe", "the").
+    #[serde(default)]
+    pub list_filler: Vec<String>,
+    /// Determiners allowed between a cue and its venue ("the", "a").
+    #[serde(default)]
+    pub determiner: Vec<String>,
+    /// Words opening a condition or question: a cue inside is no claim
+    /// ("if", "whether").
+    #[serde(default)]
+    pub conditional: Vec<String>,
+    /// Words opening a subordinate clause; a subject search stops there
+    /// ("that", "which").
+    #[serde(default)]
+    pub complementizer: Vec<String>,
+    /// Forms of "to be" that may stand between an evaluation and the venue
+    /// it names ("the best place is Geneva").
+    #[serde(default)]
+    pub copula: Vec<String>,
+    /// Words that, said of a venue, refer to the last venue named ("there").
+    #[serde(default)]
+    pub deictic_place: Vec<String>,
+    /// Verbs after "there" that make it existential ("there is").
+    #[serde(default)]
+    pub existential: Vec<String>,
+    /// Nouns of a place that may precede "of <venue>" ("the state of").
+    #[serde(default)]
+    pub place_noun: Vec<String>,
+    /// Words after a negator that cancel it ("not only").
+    #[serde(default)]
+    pub negation_blocker: Vec<String>,
+    /// Words that mark a time before the article ("back in").
+    #[serde(default)]
+    pub past_marker: Vec<String>,
+    /// Abbreviations whose final period does not end a sentence ("mr",
+    /// "jan").
+    #[serde(default)]
+    pub abbreviation: Vec<String>,
 }
 
 impl Lexicon {
@@ -228,7 +335,9 @@ fn check_id(id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("id `{id}` must be lowercase ASCII letters, digits and `_`"))
+        Err(format!(
+            "id `{id}` must be lowercase ASCII letters, digits and `_`"
+        ))
     }
 }
 
@@ -257,11 +366,17 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_ids_are_errors() {
-        let err = Lexicon::parse("[[leader]]\nid = \"x\"\nnames = [\"X\"]\nnickname = 1\n", "t")
-            .unwrap_err();
+        let err = Lexicon::parse(
+            "[[leader]]\nid = \"x\"\nnames = [\"X\"]\nnickname = 1\n",
+            "t",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("nickname"), "{err}");
-        let err = Lexicon::parse("[[venue]]\nid = \"Bad Id\"\nkind = \"city\"\nnames = []\n", "t")
-            .unwrap_err();
+        let err = Lexicon::parse(
+            "[[venue]]\nid = \"Bad Id\"\nkind = \"city\"\nnames = []\n",
+            "t",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("Bad Id"), "{err}");
     }
 

@@ -9,8 +9,8 @@
 #![warn(missing_docs)]
 
 pub mod article;
-pub mod extract;
-pub mod lexicon;
 pub mod cli;
+pub mod extract;
 pub mod ingest;
+pub mod lexicon;
 pub mod report;
