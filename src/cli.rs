@@ -1,39 +1,114 @@
-//! Command-line interface: clap arguments -> a validated config -> the
+//! Command-line interface: clap arguments -> a validated [`Config`] -> the
 //! library's commands. The only module (with `main`) that uses `anyhow`.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use jiff::civil::Date;
 
+use crate::daemon::{self, DaemonConfig, Shutdown};
+use crate::eval;
 use crate::extract::Extractor;
+use crate::filter::Filter;
+use crate::ingest;
 use crate::lexicon::Lexicon;
-use crate::{ingest, report};
+use crate::pipeline::Pipeline;
+use crate::report::{self, Style};
+use crate::service::StateLock;
+use crate::store::{self, ChangeFilter, Store};
 
 /// Watches a folder of news articles and records where leaders say peace
 /// talks should happen.
 #[derive(Debug, Parser)]
 #[command(name = "venuewatch", version, about)]
 pub struct Args {
-    /// The watched folder of articles.
-    #[arg(long, global = true, env = "VENUEWATCH_DIR", default_value = "seeds")]
-    pub dir: PathBuf,
-    /// The state folder; the database is STATE/venuewatch.db.
-    #[arg(long, global = true, env = "VENUEWATCH_STATE", default_value = "state")]
-    pub state: PathBuf,
-    /// A lexicon file to use instead of the built-in one.
+    /// The watched folder of articles [default: seeds]. For `eval`, the folder
+    /// of the gold file's articles [default: the gold file's folder].
+    #[arg(long, global = true, env = "VENUEWATCH_DIR")]
+    pub dir: Option<PathBuf>,
+    /// The state folder; the database is STATE/venuewatch.db [default: state].
+    #[arg(long, global = true, env = "VENUEWATCH_STATE")]
+    pub state: Option<PathBuf>,
+    /// A lexicon file to use instead of (or, with `extend_builtin = true`, on
+    /// top of) the built-in one.
     #[arg(long, global = true, env = "VENUEWATCH_LEXICON")]
     pub lexicon: Option<PathBuf>,
+    /// Largest article file accepted, in bytes [default: 10 MiB].
+    #[arg(long, global = true, env = "VENUEWATCH_MAX_SIZE")]
+    pub max_size: Option<u64>,
+    /// Log format on stderr [default: pretty].
+    #[arg(long, global = true, env = "VENUEWATCH_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// A TOML config file [default: /etc/venuewatch/venuewatch.toml if present].
+    #[arg(long, global = true, env = "VENUEWATCH_CONFIG")]
+    pub config: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people: one colored line per event.
+    #[default]
+    Pretty,
+    /// For journald, Loki and friends: one JSON object per line.
+    Json,
+}
+
+/// The config file's keys; flags and environment variables override them.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    dir: Option<PathBuf>,
+    state: Option<PathBuf>,
+    lexicon: Option<PathBuf>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    max_size: Option<u64>,
+    log_format: Option<LogFormat>,
+    settle_ms: Option<u64>,
+}
+
+const DEFAULT_CONFIG: &str = "/etc/venuewatch/venuewatch.toml";
+
+impl FileConfig {
+    fn load(explicit: Option<&Path>) -> anyhow::Result<FileConfig> {
+        let path = match explicit {
+            Some(path) => path,
+            None if Path::new(DEFAULT_CONFIG).is_file() => Path::new(DEFAULT_CONFIG),
+            None => return Ok(FileConfig::default()),
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("config file {} is not valid", path.display()))
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Ingest the folder, then watch it and ingest each new or changed file
+    /// until SIGINT or SIGTERM.
+    Watch {
+        /// Milliseconds a written file must stay quiet before it is read when
+        /// no close or rename marks it complete [default: 2000].
+        #[arg(long)]
+        settle_ms: Option<u64>,
+    },
+    /// Ingest files or folders once, then exit.
+    Ingest {
+        /// Files or folders (default: the watched folder).
+        paths: Vec<PathBuf>,
+    },
     /// Run the reader and extractor on files and print the claims (no database).
     Extract {
         /// Print a JSON list in the gold format.
@@ -43,31 +118,188 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print the current position table: one row per leader and venue.
+    Positions {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the change log, oldest first.
+    Changes {
+        /// Only this leader (an id such as `putin`).
+        #[arg(long)]
+        leader: Option<String>,
+        /// Only changes on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<Date>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print every report that gave a leader a claim, with the position after it.
+    Timeline {
+        /// The leader id (`putin`).
+        leader: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score the extractor against a hand-labelled gold file (as score.py does).
+    Eval {
+        /// The gold file (see shared/eval/GUIDELINES.md).
+        gold: PathBuf,
+        /// Also print each miss, false claim and wrong date.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Print database counts and rejected files.
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
-/// Sets up `tracing` to stderr, honouring `RUST_LOG` (default `info`).
-pub fn init_logging() {
+/// Validated settings shared by the commands: flags > environment > config
+/// file > defaults.
+#[derive(Debug)]
+struct Config {
+    dir: PathBuf,
+    state: PathBuf,
+    db: PathBuf,
+    lexicon: Lexicon,
+    filter: Filter,
+    max_size: u64,
+    log_format: LogFormat,
+    settle: Duration,
+}
+
+impl Config {
+    fn from_args(args: &Args) -> anyhow::Result<Config> {
+        let file = FileConfig::load(args.config.as_deref())?;
+        let lexicon_path = args.lexicon.clone().or(file.lexicon);
+        let lexicon = match &lexicon_path {
+            Some(path) => Lexicon::load(path)?,
+            None => Lexicon::builtin()?,
+        };
+        let state = args
+            .state
+            .clone()
+            .or(file.state)
+            .unwrap_or_else(|| PathBuf::from("state"));
+        let settle_ms = match &args.command {
+            Command::Watch { settle_ms } => *settle_ms,
+            _ => None,
+        };
+        Ok(Config {
+            dir: args
+                .dir
+                .clone()
+                .or(file.dir)
+                .unwrap_or_else(|| PathBuf::from("seeds")),
+            db: state.join(store::DB_FILE),
+            state,
+            lexicon,
+            filter: Filter::new(&file.ignore)?,
+            max_size: args
+                .max_size
+                .or(file.max_size)
+                .unwrap_or(ingest::DEFAULT_MAX_SIZE),
+            log_format: args.log_format.or(file.log_format).unwrap_or_default(),
+            settle: Duration::from_millis(settle_ms.or(file.settle_ms).unwrap_or(2000)),
+        })
+    }
+
+    /// Opens the database for writing, creating the state folder if needed.
+    fn open_for_writing(&self) -> anyhow::Result<Store> {
+        std::fs::create_dir_all(&self.state).with_context(|| {
+            format!(
+                "cannot create state folder {} (pass --state DIR)",
+                self.state.display()
+            )
+        })?;
+        Ok(Store::open(&self.db)?)
+    }
+
+    /// Opens an existing database for queries.
+    fn open_for_reading(&self) -> anyhow::Result<Store> {
+        anyhow::ensure!(
+            self.db.exists(),
+            "no database at {} (run `venuewatch ingest` or `venuewatch watch` first, or pass --state DIR)",
+            self.db.display()
+        );
+        Ok(Store::open(&self.db)?)
+    }
+
+    fn pipeline(&self) -> anyhow::Result<Pipeline> {
+        let store = self.open_for_writing()?;
+        Ok(Pipeline::new(
+            store,
+            Extractor::new(self.lexicon.clone()),
+            self.max_size,
+        ))
+    }
+}
+
+/// Sets up `tracing` to stderr in `format`, honouring `RUST_LOG` (default
+/// `info`).
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Pretty => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
 }
 
 /// Runs a parsed command line.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let lexicon = match &args.lexicon {
-        Some(path) => Lexicon::load(path)?,
-        None => Lexicon::builtin()?,
+    let config = Config::from_args(&args)?;
+    init_logging(config.log_format);
+    let mut out = std::io::stdout().lock();
+    let style = Style {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     match args.command {
+        Command::Watch { .. } => {
+            std::fs::create_dir_all(&config.state).with_context(|| {
+                format!("cannot create state folder {}", config.state.display())
+            })?;
+            let _lock = StateLock::acquire(&config.state)?;
+            let daemon = DaemonConfig {
+                dir: config.dir.clone(),
+                settle: config.settle,
+                filter: config.filter.clone(),
+            };
+            let pipeline = config.pipeline()?;
+            runtime()?.block_on(async {
+                let shutdown = Shutdown::on(daemon::signal());
+                daemon::run(daemon, pipeline, shutdown).await
+            })?;
+        }
+        Command::Ingest { paths } => {
+            let paths = if paths.is_empty() {
+                vec![config.dir.clone()]
+            } else {
+                paths
+            };
+            let files = expand(&paths, &config.filter)?;
+            let pipeline = Arc::new(Mutex::new(config.pipeline()?));
+            let tally = runtime()?.block_on(async {
+                let shutdown = Shutdown::on(daemon::signal());
+                daemon::ingest_all(&pipeline, files, &shutdown).await
+            });
+            report::tally(&tally, &mut out)?;
+        }
         Command::Extract { json, files } => {
-            let extractor = Extractor::new(lexicon);
+            let extractor = Extractor::new(config.lexicon.clone());
             let mut results = Vec::new();
             let mut failed = false;
             for path in &files {
-                match ingest::read_article(path) {
+                match ingest::read_article(path, config.max_size) {
                     Ok((_, article)) => {
                         let claims = extractor.extract(&article);
                         results.push(report::Extracted {
@@ -82,18 +314,114 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
-            let mut out = std::io::stdout().lock();
             if json {
                 report::extracted_json(&results, &mut out)?;
             } else {
                 report::extracted_text(&results, &mut out)?;
             }
-            out.flush().context("writing to stdout")?;
-            Ok(if failed {
-                ExitCode::FAILURE
+            if failed {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Positions { json } => {
+            let positions = config.open_for_reading()?.positions()?;
+            if json {
+                report::positions_json(&positions, &mut out)?;
             } else {
-                ExitCode::SUCCESS
-            })
+                report::positions_text(&positions, &mut out)?;
+            }
+        }
+        Command::Changes {
+            leader,
+            since,
+            json,
+        } => {
+            let filter = ChangeFilter { leader, since };
+            let changes = config.open_for_reading()?.changes(&filter)?;
+            if json {
+                report::changes_json(&changes, &mut out)?;
+            } else {
+                report::changes_text(&changes, style, &mut out)?;
+            }
+        }
+        Command::Timeline { leader, json } => {
+            let derived = config.open_for_reading()?.timeline(&leader)?;
+            if json {
+                report::timeline_json(&derived.steps, &mut out)?;
+            } else {
+                report::timeline_text(&leader, &derived.steps, &mut out)?;
+            }
+        }
+        Command::Eval { gold, verbose } => {
+            let text = std::fs::read_to_string(&gold)
+                .with_context(|| format!("cannot read gold file {}", gold.display()))?;
+            let gold_articles = eval::parse_gold(&text, &gold.display().to_string())?;
+            let dir = match &args.dir {
+                Some(dir) => dir.clone(),
+                None => gold.parent().map(Path::to_path_buf).unwrap_or_default(),
+            };
+            let extractor = Extractor::new(config.lexicon.clone());
+            let mut predicted = Vec::new();
+            for g in &gold_articles {
+                let path = dir.join(&g.file);
+                match ingest::read_article(&path, config.max_size) {
+                    Ok((_, article)) => predicted.push(eval::Predicted {
+                        file: g.file.clone(),
+                        date: article.date.to_string(),
+                        claims: extractor
+                            .extract(&article)
+                            .into_iter()
+                            .map(|c| (c.leader, c.stance.as_str().to_string(), c.venue, c.evidence))
+                            .collect(),
+                    }),
+                    Err(err) => eprintln!("venuewatch: {err} (scored as no claims)"),
+                }
+            }
+            eval::render(
+                &eval::evaluate(&gold_articles, &predicted),
+                verbose,
+                &mut out,
+            )?;
+        }
+        Command::Status { json } => {
+            let store = config.open_for_reading()?;
+            let status = report::Status {
+                database: config.db.display().to_string(),
+                schema_version: store.schema_version()?,
+                counts: store.counts()?,
+                rejected: store.rejections()?,
+                last_ingest: store.last_ingest()?,
+                daemon: StateLock::holder(&config.state),
+            };
+            if json {
+                report::status_json(&status, &mut out)?;
+            } else {
+                report::status_text(&status, &mut out)?;
+            }
         }
     }
+    out.flush().context("writing to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Files named directly, and the article files inside folders.
+fn expand(paths: &[PathBuf], filter: &Filter) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if meta.is_dir() {
+            files.extend(ingest::walk(path, filter));
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
 }

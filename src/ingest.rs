@@ -1,12 +1,13 @@
 //! Reading files from disk: a path -> a [`Document`] (bytes, hash, metadata)
-//! -> an [`Article`]. The only module besides `watch` that touches the file
-//! system for articles.
+//! -> an [`Article`]. With `watch`, the only module that reads article files.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
 use crate::article::{self, Article, RejectReason};
+use crate::filter::Filter;
 
 /// Why a file could not be made into an article.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,22 @@ pub enum IngestError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The file changed while it was read: someone is still writing it.
+    #[error("{path} changed while it was read; it will be read again when it settles")]
+    Changing {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is larger than the configured limit.
+    #[error("rejected {path}: {size} bytes is over the {limit}-byte limit (raise --max-size to accept it)")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The file was read but is not an article.
     #[error("rejected {path}: {reason}")]
     Rejected {
@@ -27,6 +44,26 @@ pub enum IngestError {
         /// Why.
         reason: RejectReason,
     },
+}
+
+/// What identifies a file version on disk without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileMeta {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i64,
+    /// Inode number (0 where the platform has none).
+    pub inode: u64,
+}
+
+impl FileMeta {
+    /// The modification time as a civil date in UTC: the fallback article date.
+    pub fn mtime_date(&self) -> Date {
+        jiff::Timestamp::from_nanosecond(i128::from(self.mtime_ns))
+            .map(|ts| ts.to_zoned(jiff::tz::TimeZone::UTC).date())
+            .unwrap_or(jiff::civil::date(1970, 1, 1))
+    }
 }
 
 /// A file's bytes with what identifies its content version.
@@ -38,38 +75,134 @@ pub struct Document {
     pub bytes: Vec<u8>,
     /// BLAKE3 hash of the bytes, hex.
     pub hash: String,
-    /// Modification time as a civil date in UTC (the fallback article date).
-    pub mtime_date: Date,
+    /// The file's metadata, unchanged from before the read to after it.
+    pub meta: FileMeta,
 }
 
-/// Reads a file into a [`Document`].
-pub fn read_document(path: &Path) -> Result<Document, IngestError> {
+/// Reads a file's metadata.
+pub fn stat(path: &Path) -> Result<FileMeta, IngestError> {
+    let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(file_meta(&meta))
+}
+
+fn file_meta(meta: &std::fs::Metadata) -> FileMeta {
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+        .map(|ts| ts.as_nanosecond() as i64)
+        .unwrap_or(0);
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    FileMeta {
+        size: meta.len(),
+        mtime_ns,
+        inode,
+    }
+}
+
+/// Reads a file into a [`Document`], refusing files over `max_size` bytes and
+/// files that change while being read.
+pub fn read_document(path: &Path, max_size: u64) -> Result<Document, IngestError> {
     let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let bytes = std::fs::read(path).map_err(io)?;
-    let meta = std::fs::metadata(path).map_err(io)?;
-    let mtime = meta.modified().map_err(io)?;
-    let mtime_date = jiff::Timestamp::try_from(mtime)
-        .map(|ts| ts.to_zoned(jiff::tz::TimeZone::UTC).date())
-        .unwrap_or(jiff::civil::date(1970, 1, 1));
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let before = file_meta(&file.metadata().map_err(io)?);
+    if before.size > max_size {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size: before.size,
+            limit: max_size,
+        });
+    }
+    let mut bytes = Vec::with_capacity(before.size as usize);
+    // Read one byte past the limit so a file that grew is caught.
+    file.by_ref()
+        .take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let after = stat(path)?;
+    if after != before || bytes.len() as u64 != before.size {
+        return Err(IngestError::Changing {
+            path: path.to_path_buf(),
+        });
+    }
     let hash = blake3::hash(&bytes).to_hex().to_string();
     Ok(Document {
         path: path.to_path_buf(),
         bytes,
         hash,
-        mtime_date,
+        meta: before,
+    })
+}
+
+/// Decodes a document into an [`Article`].
+pub fn decode(doc: &Document) -> Result<Article, IngestError> {
+    article::read(&doc.bytes, doc.meta.mtime_date()).map_err(|reason| IngestError::Rejected {
+        path: doc.path.clone(),
+        reason,
     })
 }
 
 /// Reads a file and decodes it into an [`Article`].
-pub fn read_article(path: &Path) -> Result<(Document, Article), IngestError> {
-    let doc = read_document(path)?;
-    let article =
-        article::read(&doc.bytes, doc.mtime_date).map_err(|reason| IngestError::Rejected {
-            path: path.to_path_buf(),
-            reason,
-        })?;
+pub fn read_article(path: &Path, max_size: u64) -> Result<(Document, Article), IngestError> {
+    let doc = read_document(path, max_size)?;
+    let article = decode(&doc)?;
     Ok((doc, article))
+}
+
+/// The default size limit for an article file: 10 MiB.
+pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Every article file under `root` (recursively), in sorted order. Files the
+/// [`Filter`] refuses are left out; unreadable folders are logged and
+/// skipped. Symbolic links are followed only to files inside `root`.
+pub fn walk(root: &Path, filter: &Filter) -> Vec<PathBuf> {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(err) => {
+                tracing::warn!(folder = %folder.display(), "cannot list folder: {err}");
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            if !filter.accept(relative) {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => folders.push(path),
+                Ok(t) if t.is_file() => files.push(path),
+                // A link to a folder is not walked: inside the root, its
+                // target is walked anyway; outside, it is not ours to read.
+                Ok(t) if t.is_symlink() && path.is_file() => {
+                    if inside(&canonical_root, &path) {
+                        files.push(path);
+                    } else {
+                        tracing::warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Whether `path`, links resolved, lies inside `canonical_root`.
+pub fn inside(canonical_root: &Path, path: &Path) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(canonical_root))
 }

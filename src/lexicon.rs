@@ -39,6 +39,11 @@ pub enum LexiconError {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lexicon {
+    /// When true, this file extends the built-in lexicon instead of replacing
+    /// it: its leaders and venues replace built-in ones with the same id or
+    /// are added, and its cue words are added.
+    #[serde(default)]
+    pub extend_builtin: bool,
     /// Leaders: the principals whose venue positions are tracked.
     #[serde(default, rename = "leader")]
     pub leaders: Vec<Leader>,
@@ -280,7 +285,27 @@ impl Lexicon {
             path: path.to_path_buf(),
             source,
         })?;
-        Lexicon::parse(&text, &path.display().to_string())
+        let origin = path.display().to_string();
+        let user: toml::Table = toml::from_str(&text).map_err(|e| LexiconError::Parse {
+            origin: origin.clone(),
+            message: e.to_string(),
+        })?;
+        if user.get("extend_builtin").and_then(toml::Value::as_bool) != Some(true) {
+            return Lexicon::parse(&text, &origin);
+        }
+        // Merge as TOML tables, so that every list of cue words extends
+        // without this code knowing each list.
+        let mut merged: toml::Table =
+            toml::from_str(DEFAULT_TOML).map_err(|e| LexiconError::Parse {
+                origin: "(built-in)".into(),
+                message: e.to_string(),
+            })?;
+        merge(&mut merged, user);
+        let text = toml::to_string(&merged).map_err(|e| LexiconError::Parse {
+            origin: origin.clone(),
+            message: e.to_string(),
+        })?;
+        Lexicon::parse(&text, &format!("{origin} (extending the built-in lexicon)"))
     }
 
     /// Parses and validates lexicon text; `origin` names it in errors.
@@ -324,6 +349,30 @@ impl Lexicon {
             }
         }
         Ok(())
+    }
+}
+
+/// Merges a user's lexicon table into the built-in one: `leader` and `venue`
+/// entries replace those with the same id or are added; other arrays (cue
+/// words) are appended; other values are replaced.
+fn merge(base: &mut toml::Table, user: toml::Table) {
+    for (key, value) in user {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Array(entries)), toml::Value::Array(new))
+                if key == "leader" || key == "venue" =>
+            {
+                for entry in new {
+                    let id = entry.get("id").cloned();
+                    entries.retain(|e| id.is_none() || e.get("id") != id.as_ref());
+                    entries.push(entry);
+                }
+            }
+            (Some(toml::Value::Array(items)), toml::Value::Array(new)) => items.extend(new),
+            (Some(toml::Value::Table(table)), toml::Value::Table(new)) => merge(table, new),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
     }
 }
 
@@ -381,6 +430,31 @@ mod tests {
     }
 
     #[test]
+    fn a_user_file_can_extend_the_builtin_lexicon() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("mine.toml");
+        std::fs::write(
+            &path,
+            "extend_builtin = true\n[cues]\npropose = [\"fancies\"]\n\
+             [[leader]]\nid = \"tester\"\nnames = [\"Tess Tester\"]\n",
+        )
+        .expect("write");
+        let lex = Lexicon::load(&path).expect("load");
+        assert!(lex.leaders.iter().any(|l| l.id == "tester"));
+        assert!(lex.leaders.iter().any(|l| l.id == "putin"));
+        assert!(lex.cues.propose.iter().any(|c| c == "fancies"));
+        assert!(lex.cues.propose.len() > 1);
+        // Without the flag, the file replaces the built-in lexicon.
+        std::fs::write(
+            &path,
+            "[[leader]]\nid = \"tester\"\nnames = [\"Tess Tester\"]\n",
+        )
+        .expect("write");
+        let lex = Lexicon::load(&path).expect("load");
+        assert_eq!(lex.leaders.len(), 1);
+    }
+
+    #[test]
     fn terms_are_half_open() {
         let t = Term {
             from: jiff::civil::date(2025, 1, 20),
@@ -389,5 +463,323 @@ mod tests {
         assert!(t.contains(jiff::civil::date(2025, 1, 20)));
         assert!(!t.contains(jiff::civil::date(2029, 1, 20)));
         assert!(in_office(&[], jiff::civil::date(1900, 1, 1)));
+    }
+
+    // --- Checks on the built-in data ----------------------------------------
+
+    fn builtin() -> Lexicon {
+        Lexicon::builtin().expect("built-in lexicon")
+    }
+
+    fn fold(s: &str) -> String {
+        s.to_lowercase()
+    }
+
+    fn venue<'a>(lex: &'a Lexicon, id: &str) -> Option<&'a Venue> {
+        lex.venues.iter().find(|v| v.id == id)
+    }
+
+    /// Matching folds case and accents, so names are written in plain ASCII;
+    /// only letters that do not decompose into a base letter and an accent
+    /// (ø, ł, dotless ı) need an extra spelling that keeps them.
+    #[test]
+    fn builtin_names_are_plain_ascii() {
+        let lex = builtin();
+        let leader_words = lex.leaders.iter().flat_map(|l| {
+            l.names
+                .iter()
+                .chain(&l.titles)
+                .chain(&l.institutions)
+                .chain(l.officials.iter().flat_map(|o| &o.names))
+        });
+        let venue_words = lex
+            .venues
+            .iter()
+            .flat_map(|v| v.names.iter().chain(&v.demonyms));
+        for word in leader_words.chain(venue_words) {
+            assert!(
+                word.chars().all(|c| c.is_ascii() || "øØłŁı".contains(c)),
+                "`{word}` is not plain ASCII"
+            );
+            assert_eq!(word.trim(), word, "`{word}` has surrounding spaces");
+            assert!(!word.is_empty());
+        }
+    }
+
+    #[test]
+    fn builtin_g20_and_unsc_have_a_head_in_office() {
+        let lex = builtin();
+        let g20 = [
+            "argentina",
+            "australia",
+            "brazil",
+            "canada",
+            "china",
+            "france",
+            "germany",
+            "india",
+            "indonesia",
+            "italy",
+            "japan",
+            "mexico",
+            "russia",
+            "saudi_arabia",
+            "south_africa",
+            "south_korea",
+            "turkey",
+            "uk",
+            "usa",
+            "eu",
+        ];
+        let others = [
+            "ukraine",
+            "belarus",
+            "hungary",
+            "uae",
+            "qatar",
+            "kuwait",
+            "bahrain",
+            "oman",
+            "vatican",
+            "north_korea",
+            "israel",
+            "iran",
+            "switzerland",
+            "austria",
+            "finland",
+            "poland",
+            "slovakia",
+            "kazakhstan",
+            "azerbaijan",
+            "armenia",
+            "georgia",
+            "egypt",
+        ];
+        for day in ["2022-06-01", "2024-01-01", "2025-09-01", "2026-01-01"] {
+            let date: Date = day.parse().unwrap();
+            for country in g20.iter().chain(&others) {
+                let heads: Vec<&str> = lex
+                    .leaders
+                    .iter()
+                    .filter(|l| l.country.as_deref() == Some(*country))
+                    .filter(|l| in_office(&l.terms, date))
+                    .map(|l| l.id.as_str())
+                    .collect();
+                assert!(
+                    !heads.is_empty(),
+                    "no leader of `{country}` in office on {day}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn builtin_ids_used_by_the_guidelines_exist() {
+        let lex = builtin();
+        for id in [
+            "putin",
+            "zelensky",
+            "trump",
+            "biden",
+            "erdogan",
+            "orban",
+            "macron",
+            "xi",
+            "pope_leo",
+            "pope_francis",
+            "lukashenko",
+            "mbs",
+            "mbz",
+            "starmer",
+            "merz",
+            "kim",
+            "meloni",
+            "stocker",
+            "keller_sutter",
+            "parmelin",
+        ] {
+            assert!(lex.leaders.iter().any(|l| l.id == id), "no leader `{id}`");
+        }
+        for id in [
+            "moscow",
+            "kyiv",
+            "minsk",
+            "belarus",
+            "istanbul",
+            "turkey",
+            "vatican",
+            "geneva",
+            "switzerland",
+            "vienna",
+            "austria",
+            "abu_dhabi",
+            "uae",
+            "riyadh",
+            "jeddah",
+            "saudi_arabia",
+            "doha",
+            "qatar",
+            "gulf_states",
+            "alaska",
+            "anchorage",
+            "budapest",
+            "hungary",
+            "washington",
+            "russia",
+            "ukraine",
+            "europe",
+            "neutral",
+            "ankara",
+            "bern",
+            "dubai",
+            "st_petersburg",
+            "sochi",
+            "rome",
+            "paris",
+            "berlin",
+            "london",
+            "beijing",
+            "new_york",
+            "helsinki",
+            "oslo",
+            "stockholm",
+            "warsaw",
+            "baku",
+            "astana",
+            "eu",
+            "crimea",
+            "donbas",
+            "dmz",
+            "singapore",
+        ] {
+            assert!(venue(&lex, id).is_some(), "no venue `{id}`");
+        }
+    }
+
+    #[test]
+    fn builtin_countries_capitals_and_cities_are_consistent() {
+        let lex = builtin();
+        // City-states and places whose seat of government is not listed as a capital.
+        let no_capital = ["vatican", "monaco", "singapore", "palestine"];
+        let countries: Vec<&Venue> = lex
+            .venues
+            .iter()
+            .filter(|v| v.kind == VenueKind::Country)
+            .collect();
+        assert!(countries.len() >= 195, "only {} countries", countries.len());
+        for c in &countries {
+            assert!(c.country.is_none(), "country `{}` names a country", c.id);
+            let capitals = lex
+                .venues
+                .iter()
+                .filter(|v| v.capital && v.country.as_deref() == Some(c.id.as_str()))
+                .count();
+            if no_capital.contains(&c.id.as_str()) {
+                assert_eq!(capitals, 0, "`{}` has a capital", c.id);
+            } else {
+                assert!(capitals >= 1, "country `{}` has no capital", c.id);
+            }
+        }
+        for v in &lex.venues {
+            if v.capital {
+                assert_eq!(v.kind, VenueKind::City, "capital `{}` is not a city", v.id);
+            }
+            if v.kind == VenueKind::City && v.id != "panmunjom" {
+                let country = v.country.as_deref().expect("a city has a country");
+                let parent = venue(&lex, country).expect("the country exists");
+                assert!(
+                    parent.kind == VenueKind::Country || parent.id == "taiwan",
+                    "city `{}` lies in `{country}`, which is not a country",
+                    v.id
+                );
+            }
+            if !v.demonyms.is_empty() {
+                assert_eq!(v.kind, VenueKind::Country, "`{}` has demonyms", v.id);
+            }
+            assert!(!v.names.is_empty(), "venue `{}` has no names", v.id);
+        }
+    }
+
+    #[test]
+    fn builtin_names_are_not_shared() {
+        let lex = builtin();
+        let mut seen = std::collections::HashMap::new();
+        for leader in &lex.leaders {
+            for name in &leader.names {
+                if let Some(other) = seen.insert(fold(name), leader.id.as_str()) {
+                    assert_eq!(
+                        other, leader.id,
+                        "`{name}` names `{other}` and `{}`",
+                        leader.id
+                    );
+                }
+            }
+        }
+        let mut seen = std::collections::HashMap::new();
+        for v in &lex.venues {
+            for name in &v.names {
+                if let Some(other) = seen.insert(fold(name), v.id.as_str()) {
+                    assert_eq!(other, v.id, "`{name}` names `{other}` and `{}`", v.id);
+                }
+            }
+        }
+        // A leader's name is never a venue name.
+        for leader in &lex.leaders {
+            for name in &leader.names {
+                assert!(!seen.contains_key(&fold(name)), "`{name}` is also a venue");
+            }
+        }
+    }
+
+    #[test]
+    fn builtin_terms_are_ordered_and_titles_have_one_holder_at_a_time() {
+        let lex = builtin();
+        let ordered = |terms: &[Term], who: &str| {
+            for t in terms {
+                if let Some(to) = t.to {
+                    assert!(t.from < to, "{who}: term ends before it starts");
+                }
+            }
+        };
+        for l in &lex.leaders {
+            ordered(&l.terms, &l.id);
+            for o in &l.officials {
+                ordered(&o.terms, &format!("{} ({})", o.names[0], l.id));
+            }
+            if let Some(country) = &l.country {
+                assert!(
+                    venue(&lex, country).is_some(),
+                    "`{}`: no venue `{country}`",
+                    l.id
+                );
+            }
+        }
+        let overlap = |a: &Term, b: &Term| {
+            let starts_before_end = |t: &Term, from: Date| match t.to {
+                Some(to) => from < to,
+                None => true,
+            };
+            starts_before_end(a, b.from) && starts_before_end(b, a.from)
+        };
+        for (i, a) in lex.leaders.iter().enumerate() {
+            for b in &lex.leaders[i + 1..] {
+                let shared = a
+                    .titles
+                    .iter()
+                    .find(|t| b.titles.iter().any(|u| fold(u) == fold(t)));
+                if let Some(title) = shared {
+                    for ta in &a.terms {
+                        for tb in &b.terms {
+                            assert!(
+                                !overlap(ta, tb),
+                                "`{}` and `{}` both hold \"{title}\" at once",
+                                a.id,
+                                b.id
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }

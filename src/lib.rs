@@ -3,14 +3,33 @@
 //! venue positions in SQLite and logs when a position changes.
 //!
 //! # Layout
-//! - [`lexicon`]: the data file of leaders, venues and cue words.
+//! - [`cli`]: arguments -> config -> commands (with `main`, the only `anyhow` user).
+//! - [`daemon`]: the `watch` event loop: rescan, watch, ingest, shut down.
+//! - [`watch`]: the only module importing `notify`; yields [`watch::FileEvent`]s.
+//! - [`filter`]: pure; which paths are articles.
+//! - [`pipeline`]: one file through read -> decode -> extract -> store.
+//! - [`ingest`]: reads files: path -> bytes, hash, metadata.
 //! - [`article`]: pure; bytes -> decoded, dated article body.
 //! - [`extract`]: pure; article -> venue claims.
+//! - [`lexicon`]: the data file of leaders, venues and cue words.
+//! - [`store`]: the only module importing `rusqlite`.
+//! - [`service`]: the state lock and the systemd notify protocol.
+//! - [`diff`]: pure; a leader's reports -> positions and changes with diffs.
+//! - [`report`]: renders results as text or JSON.
+//! - [`eval`]: pure; scores extractor output against a gold file.
 #![warn(missing_docs)]
 
 pub mod article;
 pub mod cli;
+pub mod daemon;
+pub mod diff;
+pub mod eval;
 pub mod extract;
+pub mod filter;
 pub mod ingest;
 pub mod lexicon;
+pub mod pipeline;
 pub mod report;
+pub mod service;
+pub mod store;
+pub mod watch;

@@ -1,4 +1,5 @@
-//! The `venuewatch` binary: parse arguments, set up logging, run.
+//! The `venuewatch` binary: parse arguments, run, map the result to an exit
+//! code. (`cli::run` sets up logging once the config says how.)
 
 use std::process::ExitCode;
 
@@ -6,7 +7,6 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = venuewatch::cli::Args::parse();
-    venuewatch::cli::init_logging();
     match venuewatch::cli::run(args) {
         Ok(code) => code,
         Err(err) => {

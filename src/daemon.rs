@@ -1,0 +1,336 @@
+//! The daemon behind `venuewatch watch`: a full rescan at start, then one loop
+//! over [`FileEvent`]s that ingests each complete file, retries what could not
+//! be read or written yet, and stops after the article in hand when asked.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, Notify};
+use tokio::time::Instant;
+use tracing::{error, info, warn};
+
+use crate::filter::Filter;
+use crate::ingest;
+use crate::pipeline::{Outcome, Pipeline, Tally};
+use crate::service::{self, Watchdog};
+use crate::watch::{self, FileEvent};
+
+/// How the daemon runs.
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    /// The watched folder.
+    pub dir: PathBuf,
+    /// How long a written-to file must stay quiet before it is read when no
+    /// close or rename says it is complete.
+    pub settle: Duration,
+    /// Which files are articles.
+    pub filter: Filter,
+}
+
+/// Why the daemon stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// The folder could not be watched.
+    #[error(transparent)]
+    Watch(#[from] watch::WatchError),
+    /// The watched folder does not exist.
+    #[error("watched folder {0} does not exist or is not a folder (create it or pass --dir)")]
+    NoFolder(PathBuf),
+}
+
+/// A flag set once shutdown is requested, checked between articles.
+#[derive(Debug, Clone, Default)]
+pub struct Shutdown {
+    requested: Arc<AtomicBool>,
+    notify: Arc<Notify>,
+}
+
+impl Shutdown {
+    /// A flag that `signal` sets when it completes.
+    pub fn on(signal: impl Future<Output = ()> + Send + 'static) -> Shutdown {
+        let shutdown = Shutdown::default();
+        let setter = shutdown.clone();
+        tokio::spawn(async move {
+            signal.await;
+            setter.requested.store(true, Ordering::SeqCst);
+            setter.notify.notify_one();
+        });
+        shutdown
+    }
+
+    /// Whether shutdown was requested.
+    pub fn requested(&self) -> bool {
+        self.requested.load(Ordering::SeqCst)
+    }
+
+    async fn wait(&self) {
+        if !self.requested() {
+            self.notify.notified().await;
+        }
+    }
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(err) => {
+                warn!("cannot listen for SIGTERM: {err}");
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// Ingests `paths` one by one until done or `shutdown` is requested.
+pub async fn ingest_all(
+    pipeline: &Arc<Mutex<Pipeline>>,
+    paths: Vec<PathBuf>,
+    shutdown: &Shutdown,
+) -> Tally {
+    let mut tally = Tally::default();
+    for path in paths {
+        if shutdown.requested() {
+            info!("shutdown requested; stopping after the article in hand");
+            break;
+        }
+        if let Some(outcome) = ingest_one(pipeline, &path).await {
+            tally.add(&outcome);
+        }
+    }
+    tally
+}
+
+/// Ingests one file on the blocking pool; `None` when the database failed (it
+/// is logged).
+async fn ingest_one(pipeline: &Arc<Mutex<Pipeline>>, path: &Path) -> Option<Outcome> {
+    let pipeline = Arc::clone(pipeline);
+    let owned = path.to_path_buf();
+    let result = tokio::task::spawn_blocking(move || {
+        let mut pipeline = pipeline.lock().unwrap_or_else(|p| p.into_inner());
+        pipeline.ingest(&owned)
+    })
+    .await;
+    match result {
+        Ok(Ok(outcome)) => Some(outcome),
+        Ok(Err(err)) => {
+            error!(file = %path.display(), "cannot record article: {err}; will retry");
+            None
+        }
+        Err(join) => {
+            error!(file = %path.display(), "ingest failed: {join}; will retry");
+            None
+        }
+    }
+}
+
+/// Runs the daemon until `shutdown` is requested.
+pub async fn run(
+    config: DaemonConfig,
+    pipeline: Pipeline,
+    shutdown: Shutdown,
+) -> Result<(), DaemonError> {
+    if !config.dir.is_dir() {
+        return Err(DaemonError::NoFolder(config.dir));
+    }
+    let dir = std::fs::canonicalize(&config.dir).unwrap_or(config.dir.clone());
+    let mut daemon = Daemon {
+        pipeline: Arc::new(Mutex::new(pipeline)),
+        filter: config.filter,
+        retry: Retry::new(config.settle),
+        watchdog: Watchdog::from_env(),
+        dir,
+    };
+    // Watch before the rescan, so nothing written during it is missed.
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut watcher = Some(watch::watch(&daemon.dir, tx.clone())?);
+    daemon.rescan(&shutdown).await;
+    service::notify("READY=1\nSTATUS=watching for articles");
+    info!(dir = %daemon.dir.display(), "watching");
+
+    // The tick checks that the folder is still there and feeds the watchdog.
+    let period = daemon
+        .watchdog
+        .interval()
+        .map_or(Duration::from_secs(1), |w| w.min(Duration::from_secs(1)));
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !shutdown.requested() {
+        let due = daemon.retry.next_due();
+        tokio::select! {
+            _ = shutdown.wait() => break,
+            event = rx.recv() => match event {
+                Some(event) => daemon.handle(event, &shutdown).await,
+                None => break,
+            },
+            _ = sleep_until(due), if due.is_some() => {
+                for path in daemon.retry.take_due() {
+                    if shutdown.requested() {
+                        break;
+                    }
+                    daemon.process(&path).await;
+                }
+            }
+            _ = tick.tick() => {
+                daemon.watchdog.tick();
+                let present = daemon.dir.is_dir();
+                if watcher.is_some() && !present {
+                    warn!(dir = %daemon.dir.display(), "watched folder is gone; waiting for it to come back");
+                    watcher = None;
+                } else if watcher.is_none() && present {
+                    info!(dir = %daemon.dir.display(), "watched folder is back; rescanning");
+                    watcher = Some(watch::watch(&daemon.dir, tx.clone())?);
+                    daemon.rescan(&shutdown).await;
+                }
+            }
+        }
+    }
+    service::notify("STOPPING=1");
+    info!("shutting down");
+    Ok(())
+}
+
+async fn sleep_until(due: Option<Instant>) {
+    if let Some(due) = due {
+        tokio::time::sleep_until(due).await;
+    }
+}
+
+/// The daemon's state between events.
+struct Daemon {
+    pipeline: Arc<Mutex<Pipeline>>,
+    filter: Filter,
+    retry: Retry,
+    watchdog: Watchdog,
+    dir: PathBuf,
+}
+
+impl Daemon {
+    async fn handle(&mut self, event: FileEvent, shutdown: &Shutdown) {
+        match event {
+            FileEvent::Complete(path) => {
+                if self.accepted(&path) {
+                    self.retry.forget(&path);
+                    self.process(&path).await;
+                }
+            }
+            FileEvent::Written(path) => {
+                if self.accepted(&path) {
+                    self.retry.settle(path);
+                }
+            }
+            FileEvent::Removed(path) => self.retry.forget(&path),
+            FileEvent::FolderAppeared(path) => {
+                if self.accepted(&path) {
+                    for file in ingest::walk(&path, &self.filter) {
+                        self.retry.settle(file);
+                    }
+                }
+            }
+            FileEvent::Rescan => {
+                warn!(dir = %self.dir.display(), "watcher lost events; rescanning");
+                self.rescan(shutdown).await;
+            }
+            FileEvent::Error(err) => warn!(dir = %self.dir.display(), "watcher error: {err}"),
+        }
+    }
+
+    fn accepted(&self, path: &Path) -> bool {
+        self.filter
+            .accept(path.strip_prefix(&self.dir).unwrap_or(path))
+    }
+
+    async fn rescan(&mut self, shutdown: &Shutdown) {
+        for path in ingest::walk(&self.dir, &self.filter) {
+            if shutdown.requested() {
+                info!("shutdown requested; stopping after the article in hand");
+                return;
+            }
+            self.process(&path).await;
+        }
+    }
+
+    async fn process(&mut self, path: &Path) {
+        self.watchdog.tick();
+        if path.is_symlink() && !ingest::inside(&self.dir, path) {
+            warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
+            return;
+        }
+        match ingest_one(&self.pipeline, path).await {
+            Some(Outcome::Deferred(_)) if path.exists() => self.retry.settle(path.to_path_buf()),
+            Some(_) => self.retry.forget(path),
+            None => self.retry.backoff(path.to_path_buf()),
+        }
+    }
+}
+
+/// Files waiting to be read: still settling, or failed and backing off.
+#[derive(Debug)]
+struct Retry {
+    settle: Duration,
+    due: HashMap<PathBuf, Instant>,
+    failures: HashMap<PathBuf, u32>,
+}
+
+impl Retry {
+    fn new(settle: Duration) -> Retry {
+        Retry {
+            settle,
+            due: HashMap::new(),
+            failures: HashMap::new(),
+        }
+    }
+
+    fn settle(&mut self, path: PathBuf) {
+        self.due.insert(path, Instant::now() + self.settle);
+    }
+
+    /// Exponential backoff from one second, capped at a minute, so a busy or
+    /// full database is retried without spinning.
+    fn backoff(&mut self, path: PathBuf) {
+        let failures = self.failures.entry(path.clone()).or_insert(0);
+        *failures += 1;
+        let delay =
+            Duration::from_secs(1u64 << (*failures - 1).min(6)).min(Duration::from_secs(60));
+        self.due.insert(path, Instant::now() + delay);
+    }
+
+    fn forget(&mut self, path: &Path) {
+        self.due.remove(path);
+        self.failures.remove(path);
+    }
+
+    fn next_due(&self) -> Option<Instant> {
+        self.due.values().min().copied()
+    }
+
+    fn take_due(&mut self) -> Vec<PathBuf> {
+        let now = Instant::now();
+        let mut ready: Vec<PathBuf> = self
+            .due
+            .iter()
+            .filter(|(_, &when)| when <= now)
+            .map(|(p, _)| p.clone())
+            .collect();
+        ready.sort();
+        for p in &ready {
+            self.due.remove(p);
+        }
+        ready
+    }
+}

@@ -1,0 +1,830 @@
+//! The store: venuewatch's SQLite database. The only module that imports
+//! `rusqlite`; rows become domain types here and nowhere else.
+//!
+//! Every file version is written in one transaction together with the
+//! positions and changes re-derived from it, so a crash leaves either the
+//! whole article or none of it.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::civil::Date;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::article::Article;
+use crate::diff::{self, Change, ChangeKind, Derived, Position, Report, ReportClaim};
+use crate::extract::{Claim, Stance};
+use crate::ingest::FileMeta;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` counts how many
+/// have run. Append, never edit.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// The database file name inside the state folder.
+pub const DB_FILE: &str = "venuewatch.db";
+
+/// What went wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened or prepared.
+    #[error("cannot open database {path}: {source} (check that the state folder exists, is writable and holds a venuewatch database)")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer venuewatch.
+    #[error("database {path} has schema version {found}, newer than this venuewatch knows ({known}); upgrade venuewatch")]
+    TooNew {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: usize,
+        /// The newest this build knows.
+        known: usize,
+    },
+    /// A query or write failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored value could not be read back.
+    #[error("database holds an invalid value: {0}")]
+    Invalid(String),
+}
+
+impl StoreError {
+    /// Whether retrying later may succeed (database busy or locked, disk full).
+    pub fn is_transient(&self) -> bool {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked, DiskFull};
+        let sqlite = match self {
+            StoreError::Sqlite(e) | StoreError::Open { source: e, .. } => e,
+            _ => return false,
+        };
+        matches!(
+            sqlite.sqlite_error_code(),
+            Some(DatabaseBusy | DatabaseLocked | DiskFull)
+        )
+    }
+}
+
+/// A file and the content it holds.
+#[derive(Debug, Clone)]
+pub struct FileVersion<'a> {
+    /// The file's canonical path.
+    pub path: &'a str,
+    /// Its name, used as the article's name.
+    pub name: &'a str,
+    /// Its metadata when read.
+    pub meta: FileMeta,
+    /// The content hash.
+    pub hash: &'a str,
+}
+
+/// A new content version's reading.
+#[derive(Debug, Clone, Copy)]
+pub struct Content<'a> {
+    /// The decoded article.
+    pub article: &'a Article,
+    /// Its claims.
+    pub claims: &'a [Claim],
+}
+
+/// What recording a file did.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    /// Whether the content was new to the database.
+    pub new_article: bool,
+    /// Changes that appeared in the change log because of this file.
+    pub changes: Vec<LeaderChange>,
+}
+
+/// A change with its leader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaderChange {
+    /// The leader id.
+    pub leader: String,
+    /// The change.
+    pub change: Change,
+}
+
+/// A position with its leader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaderPosition {
+    /// The leader id.
+    pub leader: String,
+    /// The position.
+    pub position: Position,
+}
+
+/// A rejected file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The file.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// Row counts, for `status` and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Distinct article contents.
+    pub articles: u64,
+    /// Files known.
+    pub files: u64,
+    /// Claims.
+    pub claims: u64,
+    /// Current positions.
+    pub positions: u64,
+    /// Changes in the log.
+    pub changes: u64,
+    /// Rejected files.
+    pub rejected: u64,
+}
+
+/// Which changes to list.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeFilter {
+    /// Only this leader.
+    pub leader: Option<String>,
+    /// Only changes dated on or after this day.
+    pub since: Option<Date>,
+}
+
+/// The database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and applies
+    /// migrations.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(open_err)?;
+        // WAL lets readers (the CLI) query while the daemon writes.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
+        Store::prepare(conn, path)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        Store::prepare(conn, Path::new(":memory:"))
+    }
+
+    fn prepare(mut conn: Connection, path: &Path) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_err)?;
+        let version: usize = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(open_err)?;
+        if version > MIGRATIONS.len() {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: MIGRATIONS.len(),
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = conn.transaction().map_err(open_err)?;
+            tx.execute_batch(sql).map_err(open_err)?;
+            tx.pragma_update(None, "user_version", i + 1)
+                .map_err(open_err)?;
+            tx.commit().map_err(open_err)?;
+        }
+        Ok(Store { conn })
+    }
+
+    /// The schema version (number of migrations applied).
+    pub fn schema_version(&self) -> Result<usize, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Whether `path` was last seen (ingested or rejected) with exactly this
+    /// metadata, so it need not be read again.
+    pub fn is_unchanged(&self, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
+        let seen = |table: &str| -> Result<bool, StoreError> {
+            let sql = format!(
+                "SELECT 1 FROM {table} WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 AND inode = ?4"
+            );
+            Ok(self
+                .conn
+                .query_row(
+                    &sql,
+                    params![path, meta.size, meta.mtime_ns, meta.inode],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some())
+        };
+        Ok(seen("files")? || seen("rejected")?)
+    }
+
+    /// Whether content with this hash is already an article.
+    pub fn has_content(&self, hash: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM articles WHERE hash = ?1", [hash], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Records that `file` holds the content `file.hash`, which is `content`
+    /// when new to the database (`None` when [`Store::has_content`]). Replaces
+    /// what the path held before (a correction) and re-derives the positions
+    /// and changes of every leader involved, all in one transaction.
+    pub fn record(
+        &mut self,
+        file: &FileVersion,
+        content: Option<Content>,
+    ) -> Result<Recorded, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut leaders = BTreeSet::new();
+        let mut new_article = false;
+
+        let article_id = match content {
+            Some(content) => {
+                new_article = true;
+                let id = insert_article(&tx, file, content)?;
+                leaders.extend(content.claims.iter().map(|c| c.leader.clone()));
+                id
+            }
+            None => {
+                tx.query_row(
+                    "SELECT id FROM articles WHERE hash = ?1",
+                    [file.hash],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::Invalid(format!("no article with hash {}", file.hash)))?
+            }
+        };
+
+        let previous: Option<i64> = tx
+            .query_row(
+                "SELECT article_id FROM files WHERE path = ?1",
+                [file.path],
+                |r| r.get(0),
+            )
+            .optional()?;
+        tx.execute(
+            "INSERT INTO files (path, name, article_id, size, mtime_ns, inode)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (path) DO UPDATE SET name = ?2, article_id = ?3, size = ?4, mtime_ns = ?5, inode = ?6",
+            params![file.path, file.name, article_id, file.meta.size, file.meta.mtime_ns, file.meta.inode],
+        )?;
+        tx.execute("DELETE FROM rejected WHERE path = ?1", [file.path])?;
+
+        // The path held other content before: that version is gone unless
+        // another file still holds it.
+        if let Some(old) = previous.filter(|&old| old != article_id) {
+            leaders.extend(article_leaders(&tx, old)?);
+            let still_held: bool = tx
+                .query_row("SELECT 1 FROM files WHERE article_id = ?1", [old], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some();
+            if still_held {
+                refresh_name(&tx, old)?;
+            } else {
+                tx.execute("DELETE FROM claims WHERE article_id = ?1", [old])?;
+                tx.execute("DELETE FROM articles WHERE id = ?1", [old])?;
+            }
+        }
+        // A smaller file name holding known content renames the article,
+        // which can move it in the timeline.
+        if refresh_name(&tx, article_id)? {
+            leaders.extend(article_leaders(&tx, article_id)?);
+        }
+
+        let mut changes = Vec::new();
+        for leader in &leaders {
+            changes.extend(rederive(&tx, leader)?);
+        }
+        tx.commit()?;
+        Ok(Recorded {
+            new_article,
+            changes,
+        })
+    }
+
+    /// Records that a file could not be ingested, so that it is not retried
+    /// until it changes.
+    pub fn reject(&mut self, path: &str, meta: FileMeta, reason: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO rejected (path, reason, size, mtime_ns, inode, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (path) DO UPDATE SET reason = ?2, size = ?3, mtime_ns = ?4, inode = ?5, at = ?6",
+            params![path, reason, meta.size, meta.mtime_ns, meta.inode, now()],
+        )?;
+        Ok(())
+    }
+
+    /// The current positions, by leader and venue.
+    pub fn positions(&self) -> Result<Vec<LeaderPosition>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT leader, venue, stance, since, last_seen, article, evidence
+             FROM positions ORDER BY leader, venue",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (leader, venue, stance, since, last_seen, article, evidence) = row?;
+            out.push(LeaderPosition {
+                leader,
+                position: Position {
+                    venue,
+                    stance: parse_stance(&stance)?,
+                    since: parse_date(&since)?,
+                    last_seen: parse_date(&last_seen)?,
+                    article,
+                    evidence,
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// The change log, oldest first.
+    pub fn changes(&self, filter: &ChangeFilter) -> Result<Vec<LeaderChange>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
+             FROM changes
+             WHERE (?1 IS NULL OR leader = ?1) AND (?2 IS NULL OR date >= ?2)
+             ORDER BY date, article, leader, seq",
+        )?;
+        let since = filter.since.map(|d| d.to_string());
+        let rows = stmt.query_map(params![filter.leader, since], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (leader, venue, kind, from, to, date, article, previous_article, evidence, diff) =
+                row?;
+            out.push(LeaderChange {
+                leader,
+                change: Change {
+                    venue,
+                    kind: ChangeKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
+                    from: from.as_deref().map(parse_stance).transpose()?,
+                    to: parse_stance(&to)?,
+                    date: parse_date(&date)?,
+                    article,
+                    previous_article,
+                    evidence,
+                    diff,
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// A leader's reports replayed: the timeline, positions and changes.
+    pub fn timeline(&self, leader: &str) -> Result<Derived, StoreError> {
+        Ok(diff::derive(&reports(&self.conn, leader)?))
+    }
+
+    /// Every leader with at least one claim.
+    pub fn leaders(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT leader FROM claims ORDER BY leader")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Rejected files, by path.
+    pub fn rejections(&self) -> Result<Vec<Rejection>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, reason, at FROM rejected ORDER BY path")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Rejection {
+                path: r.get(0)?,
+                reason: r.get(1)?,
+                at: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Row counts.
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        let count = |table: &str| -> Result<u64, StoreError> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(Counts {
+            articles: count("articles")?,
+            files: count("files")?,
+            claims: count("claims")?,
+            positions: count("positions")?,
+            changes: count("changes")?,
+            rejected: count("rejected")?,
+        })
+    }
+
+    /// When the newest article was ingested (RFC 3339), if any was.
+    pub fn last_ingest(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT MAX(ingested_at) FROM articles", [], |r| r.get(0))?)
+    }
+
+    /// SQLite's own consistency check: `Ok(())` or what it found.
+    pub fn integrity_check(&self) -> Result<Result<(), String>, StoreError> {
+        let result: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(if result == "ok" { Ok(()) } else { Err(result) })
+    }
+}
+
+fn insert_article(
+    tx: &Transaction,
+    file: &FileVersion,
+    content: Content,
+) -> Result<i64, StoreError> {
+    let a = content.article;
+    tx.execute(
+        "INSERT INTO articles (hash, name, date, date_source, title, body, size, ingested_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            file.hash,
+            file.name,
+            a.date.to_string(),
+            a.date_source.as_str(),
+            a.title,
+            a.body,
+            file.meta.size,
+            now()
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let mut stmt = tx.prepare(
+        "INSERT INTO claims (article_id, seq, leader, stance, venue, evidence, speaker, historical)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (seq, c) in content.claims.iter().enumerate() {
+        stmt.execute(params![
+            id,
+            seq,
+            c.leader,
+            c.stance.as_str(),
+            c.venue,
+            c.evidence,
+            c.speaker,
+            c.historical
+        ])?;
+    }
+    Ok(id)
+}
+
+/// Sets an article's name to the smallest name of the files holding it, so
+/// that the name does not depend on which copy arrived first. Returns whether
+/// it changed.
+fn refresh_name(tx: &Transaction, article_id: i64) -> Result<bool, StoreError> {
+    let changed = tx.execute(
+        "UPDATE articles SET name = (SELECT MIN(name) FROM files WHERE article_id = ?1)
+         WHERE id = ?1 AND name <> (SELECT MIN(name) FROM files WHERE article_id = ?1)",
+        [article_id],
+    )?;
+    Ok(changed > 0)
+}
+
+fn article_leaders(tx: &Transaction, article_id: i64) -> Result<Vec<String>, StoreError> {
+    let mut stmt = tx.prepare("SELECT DISTINCT leader FROM claims WHERE article_id = ?1")?;
+    let rows = stmt.query_map([article_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A leader's current (non-historical) claims grouped into reports, in
+/// timeline order.
+fn reports(conn: &Connection, leader: &str) -> Result<Vec<Report>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.name, a.date, c.venue, c.stance, c.evidence
+         FROM claims c JOIN articles a ON a.id = c.article_id
+         WHERE c.leader = ?1 AND c.historical = 0
+         ORDER BY a.date, a.name, a.hash, c.seq",
+    )?;
+    let mut rows = stmt.query([leader])?;
+    let mut reports: Vec<Report> = Vec::new();
+    let mut last_id = None;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let claim = ReportClaim {
+            venue: r.get(3)?,
+            stance: parse_stance(&r.get::<_, String>(4)?)?,
+            evidence: r.get(5)?,
+        };
+        match reports.last_mut() {
+            Some(report) if last_id == Some(id) => report.claims.push(claim),
+            _ => reports.push(Report {
+                article: r.get(1)?,
+                date: parse_date(&r.get::<_, String>(2)?)?,
+                claims: vec![claim],
+            }),
+        }
+        last_id = Some(id);
+    }
+    Ok(reports)
+}
+
+/// Rewrites a leader's positions and changes from their reports; returns the
+/// changes that were not in the log before.
+fn rederive(tx: &Transaction, leader: &str) -> Result<Vec<LeaderChange>, StoreError> {
+    let derived = diff::derive(&reports(tx, leader)?);
+    // A change is the same change when all of what it says is the same.
+    type Key = (String, Option<String>, String, String, String);
+    let before: HashSet<Key> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT venue, from_stance, to_stance, date, article FROM changes WHERE leader = ?1",
+        )?;
+        let rows = stmt.query_map([leader], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    tx.execute("DELETE FROM positions WHERE leader = ?1", [leader])?;
+    tx.execute("DELETE FROM changes WHERE leader = ?1", [leader])?;
+    {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO positions (leader, venue, stance, since, last_seen, article, evidence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for p in &derived.positions {
+            stmt.execute(params![
+                leader,
+                p.venue,
+                p.stance.as_str(),
+                p.since.to_string(),
+                p.last_seen.to_string(),
+                p.article,
+                p.evidence
+            ])?;
+        }
+    }
+    let mut added = Vec::new();
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO changes (leader, seq, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for (seq, c) in derived.changes.into_iter().enumerate() {
+        stmt.execute(params![
+            leader,
+            seq,
+            c.venue,
+            c.kind.as_str(),
+            c.from.map(Stance::as_str),
+            c.to.as_str(),
+            c.date.to_string(),
+            c.article,
+            c.previous_article,
+            c.evidence,
+            c.diff
+        ])?;
+        let key = (
+            c.venue.clone(),
+            c.from.map(|s| s.as_str().to_string()),
+            c.to.as_str().to_string(),
+            c.date.to_string(),
+            c.article.clone(),
+        );
+        if !before.contains(&key) {
+            added.push(LeaderChange {
+                leader: leader.to_string(),
+                change: c,
+            });
+        }
+    }
+    Ok(added)
+}
+
+fn parse_stance(s: &str) -> Result<Stance, StoreError> {
+    Stance::parse(s).ok_or_else(|| StoreError::Invalid(format!("stance {s:?}")))
+}
+
+fn parse_date(s: &str) -> Result<Date, StoreError> {
+    s.parse()
+        .map_err(|e| StoreError::Invalid(format!("date {s:?}: {e}")))
+}
+
+fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::DateSource;
+
+    fn article(day: i8) -> Article {
+        Article {
+            date: jiff::civil::date(2026, 1, day),
+            date_source: DateSource::Header,
+            title: None,
+            body: String::new(),
+        }
+    }
+
+    fn claim(leader: &str, stance: Stance, venue: &str) -> Claim {
+        Claim {
+            leader: leader.into(),
+            stance,
+            venue: venue.into(),
+            evidence: format!("{leader} {venue}"),
+            speaker: None,
+            historical: false,
+        }
+    }
+
+    const META: FileMeta = FileMeta {
+        size: 1,
+        mtime_ns: 1,
+        inode: 1,
+    };
+
+    fn put(store: &mut Store, path: &str, hash: &str, day: i8, claims: &[Claim]) -> Recorded {
+        let file = FileVersion {
+            path,
+            name: path.trim_start_matches('/'),
+            meta: META,
+            hash,
+        };
+        let a = article(day);
+        let content = (!store.has_content(hash).expect("query")).then_some(Content {
+            article: &a,
+            claims,
+        });
+        store.record(&file, content).expect("record")
+    }
+
+    #[test]
+    fn a_late_older_report_is_slotted_in_and_later_changes_rederived() {
+        let mut s = Store::in_memory().expect("db");
+        let r = put(
+            &mut s,
+            "/b",
+            "h2",
+            5,
+            &[claim("putin", Stance::Rejects, "kyiv")],
+        );
+        assert_eq!(r.changes.len(), 1);
+        // An older report arrives late: the later one becomes a reversal.
+        let r = put(
+            &mut s,
+            "/a",
+            "h1",
+            1,
+            &[claim("putin", Stance::Proposes, "kyiv")],
+        );
+        let kinds: Vec<_> = r.changes.iter().map(|c| c.change.kind).collect();
+        assert_eq!(kinds, [ChangeKind::New, ChangeKind::Reversed]);
+        let log = s.changes(&ChangeFilter::default()).expect("changes");
+        assert_eq!(log.len(), 2);
+        assert_eq!(log[1].change.previous_article.as_deref(), Some("a"));
+        assert_eq!(
+            s.positions().expect("positions")[0].position.stance,
+            Stance::Rejects
+        );
+    }
+
+    #[test]
+    fn a_correction_replaces_claims_and_drops_the_old_version() {
+        let mut s = Store::in_memory().expect("db");
+        put(
+            &mut s,
+            "/a",
+            "h1",
+            1,
+            &[claim("putin", Stance::Proposes, "moscow")],
+        );
+        put(
+            &mut s,
+            "/a",
+            "h2",
+            1,
+            &[claim("zelensky", Stance::Proposes, "kyiv")],
+        );
+        let c = s.counts().expect("counts");
+        assert_eq!(
+            (c.articles, c.files, c.claims, c.positions, c.changes),
+            (1, 1, 1, 1, 1)
+        );
+        assert_eq!(s.positions().expect("positions")[0].leader, "zelensky");
+    }
+
+    #[test]
+    fn historical_claims_stay_out_of_positions() {
+        let mut s = Store::in_memory().expect("db");
+        let mut old = claim("zelensky", Stance::Proposes, "istanbul");
+        old.historical = true;
+        put(&mut s, "/a", "h1", 1, &[old]);
+        assert_eq!(s.counts().expect("counts").claims, 1);
+        assert!(s.positions().expect("positions").is_empty());
+    }
+
+    #[test]
+    fn rejected_and_recorded_files_are_known_by_metadata() {
+        let mut s = Store::in_memory().expect("db");
+        assert!(!s.is_unchanged("/x", META).expect("query"));
+        s.reject("/x", META, "the file is binary").expect("reject");
+        assert!(s.is_unchanged("/x", META).expect("query"));
+        let newer = FileMeta {
+            mtime_ns: 2,
+            ..META
+        };
+        assert!(!s.is_unchanged("/x", newer).expect("query"));
+        assert_eq!(
+            s.rejections().expect("list")[0].reason,
+            "the file is binary"
+        );
+        // Once the file is an article, it is no longer rejected.
+        put(&mut s, "/x", "h1", 1, &[]);
+        assert!(s.rejections().expect("list").is_empty());
+    }
+
+    #[test]
+    fn changes_filter_by_leader_and_date() {
+        let mut s = Store::in_memory().expect("db");
+        put(
+            &mut s,
+            "/a",
+            "h1",
+            1,
+            &[claim("putin", Stance::Proposes, "moscow")],
+        );
+        put(
+            &mut s,
+            "/b",
+            "h2",
+            9,
+            &[claim("zelensky", Stance::Proposes, "kyiv")],
+        );
+        let only = |leader: Option<&str>, since: Option<Date>| {
+            s.changes(&ChangeFilter {
+                leader: leader.map(String::from),
+                since,
+            })
+            .expect("changes")
+            .len()
+        };
+        assert_eq!(only(None, None), 2);
+        assert_eq!(only(Some("putin"), None), 1);
+        assert_eq!(only(None, Some(jiff::civil::date(2026, 1, 5))), 1);
+    }
+
+    #[test]
+    fn a_database_from_the_future_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("db");
+        drop(Store::open(&path).expect("create"));
+        let conn = Connection::open(&path).expect("open");
+        conn.pragma_update(None, "user_version", 99).expect("bump");
+        drop(conn);
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    }
+}

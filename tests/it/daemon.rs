@@ -1,0 +1,189 @@
+//! The `watch` daemon: live ingestion of files as they arrive, and shutdown.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use crate::util::{poll, seed_files, Workspace};
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// A running daemon whose log goes to a file; killed if the test fails.
+struct Daemon {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Daemon {
+    fn start(ws: &Workspace) -> Daemon {
+        std::fs::create_dir_all(&ws.state).expect("state dir");
+        let log = ws.state.join("test-daemon.log");
+        let file = std::fs::File::create(&log).expect("log file");
+        let child = ws
+            .cmd(&["watch"])
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .expect("start daemon");
+        Daemon { child, log }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn wait_for_log(&self, needle: &str) {
+        poll(DEADLINE, || self.log().contains(needle).then_some(()))
+            .unwrap_or_else(|| panic!("daemon never logged {needle:?}:\n{}", self.log()));
+    }
+
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        poll(DEADLINE, || self.child.try_wait().expect("wait"))
+            .unwrap_or_else(|| panic!("daemon did not stop:\n{}", self.log()))
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn has_position(ws: &Workspace, leader: &str, venue: &str) -> bool {
+    ws.json(&["positions", "--json"])
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|p| p["leader"] == leader && p["venue"] == venue)
+}
+
+fn ingest_lines(log: &str, file: &str) -> usize {
+    log.lines()
+        .filter(|l| l.contains("ingested article") && l.contains(file))
+        .count()
+}
+
+#[test]
+fn watch_ingests_renamed_slowly_written_and_copied_articles() {
+    let ws = Workspace::new();
+    let seeds = seed_files();
+    let daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+
+    // Rename into place: write a hidden temp file, then move it.
+    let tmp = ws.dir.join(".moscow.txt.tmp");
+    std::fs::copy(&seeds[3], &tmp).expect("write tmp");
+    std::fs::rename(&tmp, ws.dir.join("moscow.txt")).expect("rename");
+    poll(DEADLINE, || {
+        has_position(&ws, "putin", "moscow").then_some(())
+    })
+    .unwrap_or_else(|| panic!("renamed article not ingested:\n{}", daemon.log()));
+
+    // Written slowly, in chunks, by a writer that keeps the file open. The
+    // pauses are the scenario under test, not synchronisation.
+    let text = std::fs::read(&seeds[4]).expect("seed");
+    let mut file = std::fs::File::create(ws.dir.join("slow.txt")).expect("create");
+    for chunk in text.chunks(text.len() / 5 + 1) {
+        file.write_all(chunk).expect("write");
+        file.flush().expect("flush");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    drop(file);
+    poll(DEADLINE, || {
+        has_position(&ws, "zelensky", "kyiv").then_some(())
+    })
+    .unwrap_or_else(|| panic!("slow article not ingested:\n{}", daemon.log()));
+    assert_eq!(
+        ingest_lines(&daemon.log(), "slow.txt"),
+        1,
+        "read once, whole:\n{}",
+        daemon.log()
+    );
+
+    // A copy of an earlier article is the same article.
+    let changes_before = ws.counts().4;
+    std::fs::copy(ws.dir.join("moscow.txt"), ws.dir.join("moscow-copy.txt")).expect("copy");
+    poll(DEADLINE, || (ws.counts().1 == 3).then_some(()))
+        .unwrap_or_else(|| panic!("copy not seen:\n{}", daemon.log()));
+    let (articles, files, _, _, changes) = ws.counts();
+    assert_eq!((articles, files, changes), (2, 3, changes_before));
+}
+
+#[test]
+fn ignored_files_are_not_ingested() {
+    let ws = Workspace::new();
+    let daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    let seed = &seed_files()[3];
+    for name in [
+        ".hidden.txt",
+        "draft.tmp",
+        "download.part",
+        "edit.swp",
+        "backup.txt~",
+    ] {
+        std::fs::copy(seed, ws.dir.join(name)).expect("copy");
+    }
+    // A real article after them: once it is in, the others had their chance.
+    std::fs::copy(seed, ws.dir.join("real.txt")).expect("copy");
+    poll(DEADLINE, || (ws.counts().1 == 1).then_some(()))
+        .unwrap_or_else(|| panic!("real article not ingested:\n{}", daemon.log()));
+    let log = daemon.log();
+    assert!(
+        !log.contains("hidden") && !log.contains("draft") && !log.contains(".part"),
+        "{log}"
+    );
+}
+
+fn write_backlog(dir: &Path, n: usize) {
+    let seeds: Vec<String> = seed_files()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("seed"))
+        .collect();
+    for i in 0..n {
+        let text = format!("{}\n\nReference {i}.\n", seeds[i % seeds.len()]);
+        std::fs::write(dir.join(format!("backlog-{i:05}.txt")), text).expect("write");
+    }
+}
+
+#[test]
+fn sigterm_during_backlog_exits_cleanly_and_restart_completes_it() {
+    const N: usize = 1500;
+    let ws = Workspace::new();
+    write_backlog(&ws.dir, N);
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("ingested article");
+    let status = daemon.terminate();
+    assert!(status.success(), "exit status {status}:\n{}", daemon.log());
+
+    let store = venuewatch::store::Store::open(&ws.state.join("venuewatch.db")).expect("open");
+    assert_eq!(store.integrity_check().expect("check"), Ok(()));
+    let partial = store.counts().expect("counts");
+    assert!(
+        partial.articles < N as u64,
+        "SIGTERM came after the backlog was done"
+    );
+    assert_eq!(partial.articles, partial.files);
+    drop(store);
+
+    let out = ws.run(&["ingest"]);
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains(&format!(
+            "{} new, {} unchanged",
+            N as u64 - partial.articles,
+            partial.articles
+        )),
+        "{summary}"
+    );
+    let (articles, files, ..) = ws.counts();
+    assert_eq!((articles, files), (N as u64, N as u64));
+}

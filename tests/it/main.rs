@@ -1,0 +1,6 @@
+//! End-to-end tests: run the real `venuewatch` binary against temp folders and
+//! a real SQLite file.
+
+mod cli;
+mod daemon;
+mod util;
