@@ -365,7 +365,9 @@ impl Run<'_> {
         // Carry over: the sentence's speaker, else its first subject.
         let attribution = self.attributions(s).into_iter().map(|(_, w)| w).next();
         let first = self.first_subject(s);
-        if let Some(w) = attribution.or(first) {
+        let all_quoted = s.quoted.iter().all(|&q| q);
+        let quoted_speaker = quote.clone().filter(|_| all_quoted);
+        if let Some(w) = attribution.or(first).or(quoted_speaker) {
             self.ctx.carried = Some(w);
         }
         if s.quoted.iter().any(|&q| q) {
@@ -396,6 +398,16 @@ impl Run<'_> {
         if cue.start < s.first || in_condition(s, cue.start, &w.conditional) {
             return;
         }
+        // "the invite", "his offer": a verb cue used as a noun belongs to its
+        // possessor.
+        let class = if class == Class::Verb
+            && cue.start > s.first
+            && w.determiner.contains(s.norm(cue.start - 1))
+        {
+            Class::Noun
+        } else {
+            class
+        };
         let stance = if negated(s, cue.start, &w.negation, &w.negation_blocker) {
             stance.flip()
         } else {
@@ -427,6 +439,17 @@ impl Run<'_> {
         if holders.is_empty() {
             return;
         }
+        // "impossible for him" is the speaker's own position; "impossible for
+        // Putin", said by someone else, is a guess at another's.
+        if class == Class::Predicate && s.norm(cue.end) == "for" {
+            let judged = s
+                .starting_at(cue.end + 1)
+                .and_then(|e| self.who_of(s, e))
+                .or_else(|| self.pronoun(s, cue.end + 1));
+            if judged.is_some_and(|j| holders.iter().all(|h| h.leader != j.leader)) {
+                return;
+            }
+        }
         if !direct && analyst_before(s, cue.start) {
             return;
         }
@@ -440,8 +463,21 @@ impl Run<'_> {
             }
             _ => {
                 let after = self.venues_after(s, m, false);
-                if after.is_empty() && ends_clause(s, cue.end) {
-                    self.venues_before(s, cue.start, 8)
+                // '"Minsk, Istanbul, Geneva," he offered': the quoted list
+                // before an inverted attribution.
+                let inverted = cue.start > s.first
+                    && ends_clause(s, cue.end)
+                    && !s.quoted[cue.start]
+                    && (s.ending_at(cue.start).is_some()
+                        || self.pronoun(s, cue.start - 1).is_some());
+                if after.is_empty() && inverted {
+                    let before = self.venues_before(s, cue.start, 8);
+                    let quoted = (cue.start.saturating_sub(8)..cue.start).any(|i| s.quoted[i]);
+                    if quoted {
+                        before
+                    } else {
+                        Vec::new()
+                    }
                 } else {
                     after
                 }
@@ -559,16 +595,24 @@ impl Run<'_> {
                 i -= 1;
                 steps += 1;
             }
-            // "said Peskov", "according to the Kremlin" (not "told X": the
-            // one told is not the speaker).
-            if found.is_none()
-                && !s.norm(verb.start).starts_with("tel")
-                && !s.norm(verb.start).starts_with("told")
-            {
+            // "..., said Peskov.", "according to the Kremlin" (not "told X":
+            // the one told is not the speaker; not "said Moscow was ...": that
+            // is the subject of what was said).
+            let according = s.norm(verb.start) == "according";
+            let told = s.norm(verb.start).starts_with("tel") || s.norm(verb.start) == "told";
+            if found.is_none() && !told {
                 let mut j = verb.end;
-                while j < s.toks.len() && j < verb.end + 6 && !s.is_punct(j) {
+                while j < s.toks.len() && self.ex.words.determiner.contains(s.norm(j)) {
+                    j += 1;
+                }
+                let reach = if according { 6 } else { 1 };
+                let hi = (j + reach).min(s.toks.len());
+                while j < hi && !s.is_punct(j) {
                     if let Some(e) = s.starting_at(j) {
-                        if matches!(s.refs[e], Some(Ref::Person(_))) || self.gov(s, e).is_some() {
+                        let closes = according
+                            || s.ments[e].end >= s.toks.len()
+                            || s.is_punct(s.ments[e].end);
+                        if closes {
                             found = self.who_of(s, e);
                         }
                         break;
@@ -605,6 +649,9 @@ impl Run<'_> {
     /// resolved).
     fn first_subject(&self, s: &Sent) -> Option<Who> {
         for i in s.first..s.toks.len() {
+            if s.quoted[i] && self.ctx.label.is_none() {
+                continue;
+            }
             if let Some(m) = s.starting_at(i) {
                 if matches!(s.refs[m], Some(Ref::Person(_))) && !after_preposition(self, s, i) {
                     return self.who_of(s, m);
@@ -688,6 +735,10 @@ impl Run<'_> {
         if !self.subject_position(s, m) || after_stance(s, mention.start) {
             return false;
         }
+        // "dares Putin to come": an object with an infinitive, not a subject.
+        if s.norm(mention.end) == "to" && s.starting_at(mention.end + 1).is_none() {
+            return false;
+        }
         match r {
             Ref::Person(_) => true,
             // A place is a government only as the close subject of a verb:
@@ -758,6 +809,9 @@ impl Run<'_> {
                 continue;
             };
             let mention = &s.ments[m];
+            if s.quoted[mention.start] != s.quoted[t] {
+                continue;
+            }
             let verb_follows = (mention.end..(mention.end + 3).min(t)).any(|j| {
                 s.at[j].is_some_and(|c| s.is_speech(c) || s.is_stance(c))
                     && !(mention.end..j).any(|k| s.is_punct(k))
@@ -783,6 +837,10 @@ impl Run<'_> {
 
     /// The possessor of a noun cue ("Lavrov's dismissal of").
     fn possessor(&self, s: &Sent, at: usize) -> Option<Who> {
+        if at >= 1 && self.ex.words.determiner.contains(s.norm(at - 1)) {
+            // "his offer": a possessive pronoun; "the offer": none.
+            return self.pronoun(s, at - 1);
+        }
         if at < 2 || s.norm(at - 1) != "'s" {
             return None;
         }
@@ -1154,7 +1212,8 @@ fn absorbed_cues(s: &Sent) -> Vec<usize> {
             .find_map(|i| s.ending_at(i + 1).filter(|&c| s.is_stance(c)));
         if let Some(g) = governor {
             let between = s.ments[g].end..mention.start;
-            if s.stance_cue(g).map(|(_, c)| c) == Some(Class::Verb)
+            let class = s.stance_cue(g).map(|(_, c)| c);
+            if matches!(class, Some(Class::Verb | Class::Speaker))
                 && between.clone().all(|i| !s.is_punct(i))
             {
                 out.push(m);
