@@ -53,6 +53,8 @@ struct Sent<'t> {
     at: Vec<Option<usize>>,
     /// First token after a dateline or a transcript label.
     first: usize,
+    /// Cues that belong to an earlier cue ("invited him to come to").
+    absorbed: Vec<bool>,
 }
 
 impl Sent<'_> {
@@ -123,6 +125,8 @@ struct Ctx {
     carried: Option<Who>,
     /// The speaker of the last quote in the current paragraph.
     last_quote: Option<Who>,
+    /// The speaker of the quote in the sentence being read.
+    cur_quote: Option<Who>,
     /// The current paragraph's transcript label ("ZELENSKY:").
     label: Option<Who>,
     /// The last venue named, for "there".
@@ -232,11 +236,13 @@ impl Run<'_> {
             refs: Vec::new(),
             at,
             first: 0,
+            absorbed: Vec::new(),
         };
         sent.refs = (0..sent.ments.len())
             .map(|m| self.resolve(&sent, m))
             .collect();
         sent.first = dateline_end(&sent);
+        sent.absorbed = absorbed_cues(&sent);
         sent
     }
 
@@ -352,12 +358,13 @@ impl Run<'_> {
     fn rules(&mut self, sents: &[Sent], si: usize, global: usize) {
         let s = &sents[si];
         let quote = self.quote_speaker(sents, si);
-        let absorbed = absorbed_cues(s);
+        self.ctx.cur_quote = quote.clone();
+
         for m in 0..s.ments.len() {
             let Some((stance, class)) = s.stance_cue(m) else {
                 continue;
             };
-            if absorbed.contains(&m) {
+            if s.absorbed[m] {
                 continue;
             }
             self.cue(s, m, stance, class, quote.as_ref(), global);
@@ -400,10 +407,15 @@ impl Run<'_> {
         }
         // "the invite", "his offer": a verb cue used as a noun belongs to its
         // possessor.
-        let class = if class == Class::Verb
-            && cue.start > s.first
-            && w.determiner.contains(s.norm(cue.start - 1))
-        {
+        let det =
+            |i: usize| i >= s.first && (w.determiner.contains(s.norm(i)) || s.norm(i) == "'s");
+        let noun_use = cue.start > s.first
+            && (det(cue.start - 1)
+                || (cue.start >= s.first + 2
+                    && matches!(s.norm(cue.start - 2), "a" | "an" | "the" | "'s")
+                    && s.toks[cue.start - 1].is_word()
+                    && s.at[cue.start - 1].is_none()));
+        let class = if class == Class::Verb && noun_use {
             Class::Noun
         } else {
             class
@@ -457,9 +469,12 @@ impl Run<'_> {
         let mut venues: Venues = match class {
             _ if passive.is_some() => self.venues_before(s, cue.start, VENUE_REACH),
             Class::Predicate => {
-                let mut v = self.venues_before(s, cue.start, PREDICATE_REACH);
-                v.extend(self.venues_after(s, m, true));
-                v
+                let before = self.venues_before(s, cue.start, PREDICATE_REACH);
+                if before.is_empty() {
+                    self.venues_after(s, m, true)
+                } else {
+                    before
+                }
             }
             _ => {
                 let after = self.venues_after(s, m, false);
@@ -705,7 +720,9 @@ impl Run<'_> {
                 continue;
             }
             if let Some(p) = self.pronoun(s, t) {
-                if !after_preposition(self, s, t) && !after_stance(s, t) {
+                // ", he said," is an attribution, not the subject.
+                let parenthetical = s.starting_at(t + 1).is_some_and(|c| s.is_speech(c));
+                if !after_preposition(self, s, t) && !after_stance(s, t) && !parenthetical {
                     return vec![p];
                 }
             }
@@ -736,7 +753,10 @@ impl Run<'_> {
             return false;
         }
         // "dares Putin to come": an object with an infinitive, not a subject.
-        if s.norm(mention.end) == "to" && s.starting_at(mention.end + 1).is_none() {
+        let place_next = s
+            .starting_at(mention.end + 1)
+            .is_some_and(|n| matches!(s.refs[n], Some(Ref::Place { .. })));
+        if s.norm(mention.end) == "to" && !place_next {
             return false;
         }
         match r {
@@ -794,6 +814,7 @@ impl Run<'_> {
                     .ctx
                     .label
                     .clone()
+                    .or_else(|| self.ctx.cur_quote.clone())
                     .or_else(|| self.ctx.last_quote.clone());
             }
             return None;
@@ -809,7 +830,9 @@ impl Run<'_> {
                 continue;
             };
             let mention = &s.ments[m];
-            if s.quoted[mention.start] != s.quoted[t] {
+            if s.quoted[mention.start] != s.quoted[t]
+                || in_condition(s, mention.start, &w.conditional)
+            {
                 continue;
             }
             let verb_follows = (mention.end..(mention.end + 3).min(t)).any(|j| {
@@ -817,7 +840,7 @@ impl Run<'_> {
                     && !(mention.end..j).any(|k| s.is_punct(k))
             });
             let opens = (s.first..mention.start).all(|k| s.starting_at(k).is_none())
-                && mention.start <= s.first + 6;
+                && opens_sentence(self, s, mention.start);
             if verb_follows || opens {
                 return Some(who.clone());
             }
@@ -884,10 +907,8 @@ impl Run<'_> {
                 break;
             }
             if let Some(n) = s.starting_at(i) {
-                if s.is_stance(n)
-                    || s.has_cue(n, CueKind::PastEvent)
-                    || (predicate && s.is_speech(n))
-                {
+                let stops = (s.is_stance(n) && !s.absorbed[n]) || s.has_cue(n, CueKind::PastEvent);
+                if stops || (predicate && s.is_speech(n)) {
                     break;
                 }
                 if self.licensed_after(s, n, cue.end, predicate) {
@@ -974,7 +995,7 @@ impl Run<'_> {
         while p > cue_end && w.determiner.contains(s.norm(p - 1)) {
             p -= 1;
         }
-        if p <= cue_end {
+        if p <= cue_end || s.ending_at(p).is_some_and(|c| s.absorbed[c]) {
             return true;
         }
         let prev = s.norm(p - 1);
@@ -1145,12 +1166,22 @@ impl Run<'_> {
 
 /// Whether token `t` follows a preposition.
 fn after_preposition(run: &Run, s: &Sent, t: usize) -> bool {
-    t > 0 && run.ex.words.preposition.contains(s.norm(t - 1))
+    let w = &run.ex.words;
+    // "with President Erdogan": titles between do not count.
+    let mut p = t;
+    while p > 0 && (w.role.contains(s.norm(p - 1)) || w.determiner.contains(s.norm(p - 1))) {
+        p -= 1;
+    }
+    p > 0 && w.preposition.contains(s.norm(p - 1))
 }
 
 /// Whether token `t` directly follows a stance cue (it is its object).
 fn after_stance(s: &Sent, t: usize) -> bool {
-    s.ending_at(t).is_some_and(|c| s.is_stance(c))
+    let mut p = t;
+    while p > 0 && matches!(s.norm(p - 1), "the" | "a" | "an") {
+        p -= 1;
+    }
+    s.ending_at(p).is_some_and(|c| s.is_stance(c))
 }
 
 /// Whether the cue at `at` sits in an "if"/"whether" clause: a conditional
@@ -1158,7 +1189,7 @@ fn after_stance(s: &Sent, t: usize) -> bool {
 fn in_condition(s: &Sent, at: usize, conditional: &std::collections::HashSet<String>) -> bool {
     for i in (s.first..at).rev() {
         let word = s.norm(i);
-        if matches!(word, "," | ";" | ":" | "-" | "\"" | "(" | ")") {
+        if matches!(word, "," | ";" | ":" | "\"" | "(" | ")") || is_dash_break(s, i) {
             return false;
         }
         if conditional.contains(word) {
@@ -1200,8 +1231,8 @@ fn ends_clause(s: &Sent, end: usize) -> bool {
 
 /// Travel and agreement cues right after an invitation belong to it:
 /// "invited him to come to Moscow", "suggested Putin come to Kyiv".
-fn absorbed_cues(s: &Sent) -> Vec<usize> {
-    let mut out = Vec::new();
+fn absorbed_cues(s: &Sent) -> Vec<bool> {
+    let mut out = vec![false; s.ments.len()];
     for (m, mention) in s.ments.iter().enumerate() {
         if s.stance_cue(m).map(|(_, c)| c) != Some(Class::Speaker) {
             continue;
@@ -1212,11 +1243,8 @@ fn absorbed_cues(s: &Sent) -> Vec<usize> {
             .find_map(|i| s.ending_at(i + 1).filter(|&c| s.is_stance(c)));
         if let Some(g) = governor {
             let between = s.ments[g].end..mention.start;
-            let class = s.stance_cue(g).map(|(_, c)| c);
-            if matches!(class, Some(Class::Verb | Class::Speaker))
-                && between.clone().all(|i| !s.is_punct(i))
-            {
-                out.push(m);
+            if between.clone().all(|i| !s.is_punct(i)) {
+                out[m] = true;
             }
         }
     }
@@ -1242,4 +1270,41 @@ fn dateline_end(s: &Sent) -> usize {
     } else {
         0
     }
+}
+
+/// Whether token `i` is a dash that breaks a clause ("Moscow — and"), not a
+/// hyphen inside a compound ("Putin-Zelensky").
+fn is_dash_break(s: &Sent, i: usize) -> bool {
+    let Some(t) = s.toks.get(i) else { return false };
+    if t.norm != "-" {
+        return false;
+    }
+    let orig = s.text.get(t.start..t.end).unwrap_or("");
+    let spaced = s
+        .text
+        .get(..t.start)
+        .is_some_and(|b| b.ends_with(char::is_whitespace));
+    orig != "-" || spaced
+}
+
+/// Whether the sentence opens with the entity at `start`: nothing before it
+/// but determiners, titles and capitalised words, or a short opening phrase
+/// ("On Friday, ...", "Within hours ...").
+fn opens_sentence(run: &Run, s: &Sent, start: usize) -> bool {
+    let w = &run.ex.words;
+    let prefix = s.first..start;
+    if prefix.is_empty() {
+        return true;
+    }
+    if w.preposition.contains(s.norm(s.first)) {
+        return start <= s.first + 5;
+    }
+    prefix.clone().all(|k| {
+        let t = &s.toks[k];
+        let orig = s.text.get(t.start..t.end).unwrap_or("");
+        w.determiner.contains(&t.norm)
+            || w.role.contains(&t.norm)
+            || !t.is_word()
+            || (k > s.first && orig.chars().next().is_some_and(char::is_uppercase))
+    })
 }
