@@ -792,12 +792,6 @@ impl Run<'_> {
         }
     }
 
-    fn gov(&self, s: &Sent, m: usize) -> Option<Who> {
-        match &s.refs[m] {
-            Some(Ref::Place { gov, .. }) => gov.clone(),
-            _ => None,
-        }
-    }
 
     /// A pronoun at token `t`, resolved: first person inside a quote is the
     /// quote's speaker; third person is the nearest earlier subject in the
