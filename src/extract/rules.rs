@@ -414,7 +414,8 @@ impl Run<'_> {
                 || (cue.start >= s.first + 2
                     && matches!(s.norm(cue.start - 2), "a" | "an" | "the" | "'s")
                     && s.toks[cue.start - 1].is_word()
-                    && s.at[cue.start - 1].is_none()));
+                    && s.at[cue.start - 1]
+                        .is_none_or(|m| matches!(s.refs[m], Some(Ref::Place { .. })))));
         let class = if class == Class::Verb && noun_use {
             Class::Noun
         } else {
@@ -765,7 +766,7 @@ impl Run<'_> {
             // "Kyiv has long refused", "Hungary, for its part, wants".
             Ref::Place { gov, .. } => {
                 gov.is_some()
-                    && at - mention.end <= 6
+                    && at - mention.end <= 8
                     && (mention.end..at).all(|i| !s.is_punct(i) || s.norm(i) == ",")
             }
         }
@@ -791,7 +792,6 @@ impl Run<'_> {
             None => None,
         }
     }
-
 
     /// A pronoun at token `t`, resolved: first person inside a quote is the
     /// quote's speaker; third person is the nearest earlier subject in the
@@ -1166,7 +1166,19 @@ fn after_preposition(run: &Run, s: &Sent, t: usize) -> bool {
     while p > 0 && (w.role.contains(s.norm(p - 1)) || w.determiner.contains(s.norm(p - 1))) {
         p -= 1;
     }
-    p > 0 && w.preposition.contains(s.norm(p - 1))
+    if p == 0 {
+        return false;
+    }
+    if w.preposition.contains(s.norm(p - 1)) {
+        return true;
+    }
+    // "between Trump and Putin": the second of a pair after a preposition.
+    if matches!(s.norm(p - 1), "and" | "or") {
+        if let Some(m) = s.ending_at(p - 1) {
+            return after_preposition(run, s, s.ments[m].start);
+        }
+    }
+    false
 }
 
 /// Whether token `t` directly follows a stance cue (it is its object).
