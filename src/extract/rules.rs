@@ -878,7 +878,8 @@ impl Run<'_> {
                 _ => None,
             };
         }
-        if w.pronoun_first.contains(s.norm(i)) || w.pronoun_third.contains(s.norm(i)) {
+        // "invite me": first person only; "him" is never the subject himself.
+        if w.pronoun_first.contains(s.norm(i)) {
             return self.pronoun(s, i).map(|p| p.leader);
         }
         None
@@ -1032,6 +1033,23 @@ impl Run<'_> {
         if s.norm(mention.end) == "'s" {
             return false;
         }
+        // "Russia-Ukraine talks": the parties, not the place.
+        let hyphen = s.norm(mention.end) == "-" && !is_dash_break(s, mention.end);
+        let pair = |i: usize| {
+            s.starting_at(i)
+                .is_some_and(|n| matches!(s.refs[n], Some(Ref::Place { .. })))
+        };
+        if hyphen && pair(mention.end + 1) {
+            return false;
+        }
+        if mention.start >= 2
+            && s.norm(mention.start - 1) == "-"
+            && !is_dash_break(s, mention.start - 1)
+            && s.ending_at(mention.start - 1)
+                .is_some_and(|n| matches!(s.refs[n], Some(Ref::Place { .. })))
+        {
+            return false;
+        }
         let next = s.starting_at(mention.end);
         !next.is_some_and(|c| {
             s.is_speech(c) || s.stance_cue(c).is_some_and(|(_, k)| k == Class::Verb)
@@ -1163,8 +1181,23 @@ fn after_preposition(run: &Run, s: &Sent, t: usize) -> bool {
     let w = &run.ex.words;
     // "with President Erdogan": titles between do not count.
     let mut p = t;
-    while p > 0 && (w.role.contains(s.norm(p - 1)) || w.determiner.contains(s.norm(p - 1))) {
-        p -= 1;
+    loop {
+        if let Some(m) = s
+            .ending_at(p)
+            .filter(|&m| matches!(s.refs[m], Some(Ref::Person(_))))
+        {
+            // "with Ukrainian President Volodymyr Zelensky": title and name.
+            p = s.ments[m].start;
+        } else if p > s.first + 1
+            && (w.role.contains(s.norm(p - 1))
+                || w.determiner.contains(s.norm(p - 1))
+                || capitalised(s, p - 1))
+        {
+            // Titles and first names between ("with President Recep Erdogan").
+            p -= 1;
+        } else {
+            break;
+        }
     }
     if p == 0 {
         return false;
@@ -1313,4 +1346,14 @@ fn opens_sentence(run: &Run, s: &Sent, start: usize) -> bool {
             || !t.is_word()
             || (k > s.first && orig.chars().next().is_some_and(char::is_uppercase))
     })
+}
+
+/// Whether token `i` is written with a capital (a name or title word).
+fn capitalised(s: &Sent, i: usize) -> bool {
+    let t = &s.toks[i];
+    t.is_word()
+        && s.text
+            .get(t.start..t.end)
+            .and_then(|o| o.chars().next())
+            .is_some_and(char::is_uppercase)
 }
