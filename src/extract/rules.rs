@@ -902,7 +902,11 @@ impl Run<'_> {
                 break;
             }
             if let Some(n) = s.starting_at(i) {
-                let stops = (s.is_stance(n) && !s.absorbed[n]) || s.has_cue(n, CueKind::PastEvent);
+                // A noun cue inside the object ("rejected Putin's invitation to")
+                // leaves the venue to both.
+                let noun = s.stance_cue(n).is_some_and(|(_, c)| c == Class::Noun);
+                let stops =
+                    (s.is_stance(n) && !s.absorbed[n] && !noun) || s.has_cue(n, CueKind::PastEvent);
                 if stops || (predicate && s.is_speech(n)) {
                     break;
                 }

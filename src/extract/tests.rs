@@ -186,10 +186,476 @@ fn check_on(date: &str, text: &str, expected: &[&str]) {
     assert_eq!(got, want, "\ntext: {text}\nclaims: {claims:#?}");
 }
 
+// --- Who ----------------------------------------------------------------
+
 #[test]
-fn debug_seed() {
+fn names_surnames_and_spellings() {
+    check("Putin invited Zelensky to Kyiv.", &["putin proposes kyiv"]);
     check(
-        "Russian President Vladimir Putin on Wednesday said he had \"never refused\" a meeting with Ukrainian President Volodymyr Zelenskyy and invited him to come to Moscow for security talks, remarks issued by the news agency Tass said.",
+        "Vladimir Putin has invited Zelenskyy to Kiev.",
+        &["putin proposes kyiv"],
+    );
+    check(
+        "PUTIN INVITED ZELENSKY TO MOSCOW.",
         &["putin proposes moscow"],
     );
+    check("Zelensky travelled to Kyiv on Monday.", &[]);
+}
+
+#[test]
+fn titles_resolve_to_whoever_held_office_on_the_date() {
+    let text = "The Ukrainian President rejected Moscow as a venue.";
+    check_on("2018-03-01", text, &["poroshenko rejects moscow"]);
+    check_on("2024-03-01", text, &["zelensky rejects moscow"]);
+    check(
+        "The Russian leader has invited Zelensky to Moscow.",
+        &["putin proposes moscow"],
+    );
+}
+
+#[test]
+fn possessives_and_noun_cues_belong_to_their_possessor() {
+    check(
+        "Zelensky rejected Putin's invitation to Moscow.",
+        &["putin proposes moscow", "zelensky rejects moscow"],
+    );
+    check(
+        "Peskov's rejection of Istanbul surprised nobody.",
+        &["putin rejects istanbul"],
+    );
+    check("An invitation to Istanbul was on the table.", &[]);
+}
+
+#[test]
+fn officials_and_institutions_speak_for_their_leader() {
+    check(
+        "Peskov said Moscow remained the best place for talks.",
+        &["putin proposes moscow"],
+    );
+    check(
+        "The Kremlin rejected Istanbul as a venue.",
+        &["putin rejects istanbul"],
+    );
+    check("Sybiha ruled out Belarus.", &["zelensky rejects belarus"]);
+    check(
+        "The White House proposed Budapest.",
+        &["trump proposes budapest"],
+    );
+}
+
+#[test]
+fn a_capital_or_country_can_be_its_government() {
+    check(
+        "Kyiv has rejected Moscow as a venue.",
+        &["zelensky rejects moscow"],
+    );
+    check(
+        "Moscow proposed talks in Istanbul.",
+        &["putin proposes istanbul"],
+    );
+    check(
+        "Turkey is ready to host the talks.",
+        &["erdogan proposes turkey"],
+    );
+    // After a preposition a place is only a place.
+    check("In Kyiv, officials met for hours.", &[]);
+}
+
+#[test]
+fn demonym_and_role_name_a_government() {
+    check(
+        "The Russian foreign minister dismissed Istanbul.",
+        &["putin rejects istanbul"],
+    );
+    check(
+        "Ukraine's foreign minister proposed Turkey.",
+        &["zelensky proposes turkey"],
+    );
+    check("Russian forces shelled Kyiv again.", &[]);
+}
+
+#[test]
+fn pronouns_refer_back_to_the_last_speaker() {
+    check(
+        "Zelensky spoke on Friday. He ruled out Moscow.",
+        &["zelensky rejects moscow"],
+    );
+    check(
+        "Orban spoke to reporters. Budapest, he said, was the ideal place.",
+        &["orban proposes budapest"],
+    );
+    check("Reporters waited. He ruled out Moscow.", &[]);
+}
+
+#[test]
+fn quotes_take_the_speaker_of_their_attribution() {
+    check(
+        "\"Let him come to Moscow,\" Putin said.",
+        &["putin proposes moscow"],
+    );
+    check(
+        "Putin said: \"We invite him to Moscow.\"",
+        &["putin proposes moscow"],
+    );
+    check(
+        "\"We are ready,\" Putin said. \"The best place is Moscow.\"",
+        &["putin proposes moscow"],
+    );
+    check(
+        "\u{201C}It is simple. Let him come to Kyiv,\u{201D} Zelensky said.",
+        &["zelensky proposes kyiv"],
+    );
+}
+
+#[test]
+fn first_person_object_is_not_the_proposer() {
+    check(
+        "\"If you do not want a meeting, invite me to Moscow,\" Zelensky said.",
+        &[],
+    );
+    check(
+        "\"I invite him to Kyiv,\" Zelensky said.",
+        &["zelensky proposes kyiv"],
+    );
+}
+
+#[test]
+fn transcript_labels_name_the_speaker() {
+    check(
+        "Q: Will you go?\n\nZELENSKY: He can come to Kyiv.",
+        &["zelensky proposes kyiv"],
+    );
+    check("Q: Can he come to Kyiv?", &[]);
+}
+
+// --- Stance -------------------------------------------------------------
+
+#[test]
+fn propose_cues() {
+    check(
+        "Erdogan offered to host talks in Istanbul.",
+        &["erdogan proposes istanbul"],
+    );
+    check(
+        "Putin said Zelensky is welcome to travel to Moscow.",
+        &["putin proposes moscow"],
+    );
+    check(
+        "Trump said Budapest made sense.",
+        &["trump proposes budapest"],
+    );
+    check(
+        "Putin agreed to meet in Budapest.",
+        &["putin proposes budapest"],
+    );
+    check("Putin met Orban in Budapest.", &[]);
+}
+
+#[test]
+fn reject_cues() {
+    check(
+        "Zelensky ruled out travelling to Moscow or Belarus.",
+        &["zelensky rejects moscow", "zelensky rejects belarus"],
+    );
+    check(
+        "Moscow, Zelensky said, was not an option.",
+        &["zelensky rejects moscow"],
+    );
+    check(
+        "\"How can I go to Moscow?\" Zelensky asked.",
+        &["zelensky rejects moscow"],
+    );
+    check(
+        "Zelensky said a meeting in Belarus is impossible.",
+        &["zelensky rejects belarus"],
+    );
+}
+
+#[test]
+fn negation_flips_and_is_bounded() {
+    check(
+        "Zelensky would not meet Putin in Moscow.",
+        &["zelensky rejects moscow"],
+    );
+    check(
+        "Trump did not rule out a trip to Budapest.",
+        &["trump proposes budapest"],
+    );
+    check(
+        "Zelensky is not ready to travel to Moscow.",
+        &["zelensky rejects moscow"],
+    );
+    check(
+        "Not only did Putin invite Trump to Moscow.",
+        &["putin proposes moscow"],
+    );
+    check(
+        "Zelensky, never shy, invited Putin to Kyiv.",
+        &["zelensky proposes kyiv"],
+    );
+}
+
+#[test]
+fn the_object_of_a_rejected_invitation_is_its_venue() {
+    check(
+        "Putin invited Zelensky to Moscow. Zelensky dismissed the invitation.",
+        &["putin proposes moscow", "zelensky rejects moscow"],
+    );
+    check("Zelensky dismissed the invitation.", &[]);
+    check(
+        "Putin invited Trump to Moscow on Friday, and Trump politely turned it down.",
+        &["putin proposes moscow", "trump rejects moscow"],
+    );
+}
+
+#[test]
+fn passive_agent_holds_the_stance() {
+    check(
+        "Putin proposed Moscow, a location rejected by Kyiv.",
+        &["putin proposes moscow", "zelensky rejects moscow"],
+    );
+}
+
+#[test]
+fn offers_to_host_without_a_place_mean_home() {
+    check(
+        "Erdogan said Turkey would be glad to host both leaders.",
+        &["erdogan proposes turkey"],
+    );
+    check("Analysts said some country might be ready to host.", &[]);
+}
+
+#[test]
+fn coordinated_subjects_share_the_stance() {
+    check(
+        "Trump and Putin agreed to meet in Budapest.",
+        &["trump proposes budapest", "putin proposes budapest"],
+    );
+    check(
+        "A summit between Trump and Putin took place in Budapest.",
+        &[],
+    );
+}
+
+// --- Where --------------------------------------------------------------
+
+#[test]
+fn derived_capitals_and_land() {
+    check(
+        "Putin invited Zelensky to the Russian capital.",
+        &["putin proposes moscow"],
+    );
+    check(
+        "Peskov said the best place is the capital of the Russian Federation.",
+        &["putin proposes moscow"],
+    );
+    check(
+        "Zelensky rejected a meeting on Russian soil.",
+        &["zelensky rejects russia"],
+    );
+    check(
+        "Zelensky rejected a Moscow-based meeting.",
+        &["zelensky rejects moscow"],
+    );
+    check("Zelensky rejected the Russia-Ukraine format.", &[]);
+}
+
+#[test]
+fn lists_of_venues() {
+    check(
+        "Zelensky proposed Turkey, Istanbul or a neutral country.",
+        &[
+            "zelensky proposes turkey",
+            "zelensky proposes istanbul",
+            "zelensky proposes neutral",
+        ],
+    );
+    check(
+        "Zelensky proposed Turkey for talks with Russia.",
+        &["zelensky proposes turkey"],
+    );
+}
+
+#[test]
+fn there_refers_to_the_last_venue() {
+    check(
+        "Zelensky flew to Ankara. He would wait for Putin there.",
+        &["zelensky proposes ankara"],
+    );
+    check("Zelensky invited Putin. There is no date.", &[]);
+}
+
+// --- Not a claim ----------------------------------------------------------
+
+#[test]
+fn statement_places_are_not_venues() {
+    check(
+        "Speaking in Paris, Putin proposed Moscow.",
+        &["putin proposes moscow"],
+    );
+    check(
+        "Putin said at a news conference in Beijing that he was ready.",
+        &[],
+    );
+    check("Zelensky, speaking in Paris, rejected the plan.", &[]);
+}
+
+#[test]
+fn past_events_are_not_claims() {
+    check("The last meeting took place in Paris in 2019.", &[]);
+    check("Talks were held in Abu Dhabi last week.", &[]);
+    check("Putin proposed talks, which were held in Istanbul.", &[]);
+}
+
+#[test]
+fn analysts_and_others_risks_are_not_claims() {
+    check(
+        "Analysts say a neutral venue would be the best option.",
+        &[],
+    );
+    check(
+        "For Putin, travelling to Kyiv would present enormous risks.",
+        &[],
+    );
+    check(
+        "Zelensky said a trip to Kyiv was impossible for Putin.",
+        &[],
+    );
+}
+
+#[test]
+fn conditions_and_questions_are_not_claims() {
+    check(
+        "If Russia refused to meet in Turkey, the world would see it.",
+        &[],
+    );
+    check(
+        "Peskov was asked whether talks could be held in Abu Dhabi.",
+        &[],
+    );
+    check(
+        "\"If Zelensky is ready, let him come to Moscow,\" Putin said.",
+        &["putin proposes moscow"],
+    );
+}
+
+#[test]
+fn a_meeting_with_no_place_is_no_claim() {
+    check(
+        "Zelensky said he was ready to meet Putin in any format.",
+        &[],
+    );
+}
+
+// --- History --------------------------------------------------------------
+
+#[test]
+fn past_years_make_historical_claims() {
+    check(
+        "In 2025, Zelensky invited Putin to Istanbul.",
+        &["zelensky proposes istanbul [h]"],
+    );
+    check(
+        "Zelensky previously rejected a Moscow-based meeting.",
+        &["zelensky rejects moscow"],
+    );
+    check_on(
+        "2025-06-01",
+        "In 2025, Zelensky invited Putin to Istanbul.",
+        &["zelensky proposes istanbul"],
+    );
+}
+
+// --- Evidence, speaker, robustness ---------------------------------------------
+
+#[test]
+fn evidence_is_the_sentence_and_speaker_the_name_as_written() {
+    let ex = extractor();
+    let claims = ex.extract(&article(
+        "2026-01-30",
+        "Headline here\n\nOn Monday, Peskov said Moscow was\nthe best place. Nothing else.",
+    ));
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+    assert_eq!(
+        claims[0].evidence,
+        "On Monday, Peskov said Moscow was the best place."
+    );
+    assert_eq!(claims[0].speaker.as_deref(), Some("Peskov"));
+    let claims = ex.extract(&article("2026-01-30", "Putin invited Trump to Moscow."));
+    assert_eq!(claims[0].speaker, None);
+}
+
+#[test]
+fn duplicates_keep_the_first_evidence_and_prefer_current() {
+    let claims = extractor().extract(&article(
+        "2026-01-30",
+        "In 2024, Putin invited Trump to Moscow. Putin invited Trump to Moscow again. Putin invited Trump to Moscow.",
+    ));
+    assert_eq!(claims.len(), 1);
+    assert!(!claims[0].historical);
+    assert_eq!(claims[0].evidence, "Putin invited Trump to Moscow again.");
+}
+
+#[test]
+fn headline_claims_are_added_after_the_body() {
+    let mut a = article("2026-01-30", "Putin invited Trump to Moscow.");
+    a.title = Some("Zelensky rules out Moscow".to_string());
+    let claims = extractor().extract(&a);
+    let ids: Vec<_> = claims
+        .iter()
+        .map(|c| (c.leader.as_str(), c.stance))
+        .collect();
+    assert_eq!(
+        ids,
+        [("putin", Stance::Proposes), ("zelensky", Stance::Rejects)]
+    );
+}
+
+#[test]
+fn a_large_input_completes() {
+    let para = "Putin invited Zelensky to Moscow. Kyiv rejected Moscow, he said. \"Come to Kyiv,\" Zelensky said.\n\n";
+    let mut text = para.repeat(5 * 1024 * 1024 / para.len());
+    text.push_str(&"word ".repeat(200_000));
+    let claims = extractor().extract(&article("2026-01-30", &text));
+    assert!(claims.iter().any(|c| c.venue == "moscow"));
+}
+
+#[test]
+fn arbitrary_text_never_panics() {
+    let ex = extractor();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let alphabet: Vec<char> = "ab .,;:\"'\u{201C}\u{201D}\u{2019}\u{2014}-\n\n?!éİßZelnsky Moscow Putin invited to in the \u{0}\u{FFFD}0123"
+        .chars()
+        .collect();
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..200 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        let _ = ex.extract(&article("2026-01-30", &text));
+    }
+    for text in [
+        "",
+        " ",
+        "\"",
+        "'s",
+        "Putin",
+        "to Moscow",
+        "Moscow.",
+        "- Putin -",
+        "\u{201C}\u{201C}\u{201D}",
+    ] {
+        let _ = ex.extract(&article("2026-01-30", text));
+    }
+}
+
+#[test]
+fn an_empty_lexicon_extracts_nothing() {
+    let ex = Extractor::new(crate::lexicon::Lexicon::default());
+    assert!(ex
+        .extract(&article("2026-01-30", "Putin invited Zelensky to Moscow."))
+        .is_empty());
 }
