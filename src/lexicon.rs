@@ -221,6 +221,9 @@ pub struct Cues {
     /// Third-person pronouns: the last named speaker.
     #[serde(default)]
     pub pronoun_third: Vec<String>,
+    /// Plural third-person pronouns: never the last single speaker.
+    #[serde(default)]
+    pub pronoun_plural: Vec<String>,
     /// Second-person pronouns: a subject that is no leader.
     #[serde(default)]
     pub pronoun_second: Vec<String>,
@@ -252,6 +255,14 @@ pub struct Cues {
     /// it names ("the best place is Geneva").
     #[serde(default)]
     pub copula: Vec<String>,
+    /// Words that take a list of venues up again after other words
+    /// ("alongside Turkey").
+    #[serde(default)]
+    pub list_extender: Vec<String>,
+    /// Adjectives that may stand after "neutral" in a neutral place ("a
+    /// neutral European country"); demonyms are added to them.
+    #[serde(default)]
+    pub neutral_modifier: Vec<String>,
     /// Words that, said of a venue, refer to the last venue named ("there").
     #[serde(default)]
     pub deictic_place: Vec<String>,

@@ -93,6 +93,7 @@ pub(crate) struct Words {
     pub pronoun_first: HashSet<String>,
     pub pronoun_third: HashSet<String>,
     pub pronoun_second: HashSet<String>,
+    pub pronoun_plural: HashSet<String>,
     pub preposition: HashSet<String>,
     pub locative: HashSet<String>,
     pub coordinator: HashSet<String>,
@@ -105,6 +106,7 @@ pub(crate) struct Words {
     pub place_noun: HashSet<String>,
     pub past_marker: HashSet<String>,
     pub copula: HashSet<String>,
+    pub list_extender: HashSet<String>,
     pub role: HashSet<String>,
     pub abbreviation: HashSet<String>,
 }
@@ -125,6 +127,7 @@ impl Words {
             pronoun_first: word_set(&c.pronoun_first),
             pronoun_third: word_set(&c.pronoun_third),
             pronoun_second: word_set(&c.pronoun_second),
+            pronoun_plural: word_set(&c.pronoun_plural),
             preposition: word_set(&c.preposition),
             locative: word_set(&c.locative),
             coordinator: word_set(&c.coordinator),
@@ -137,6 +140,7 @@ impl Words {
             place_noun: word_set(&c.place_noun),
             past_marker: word_set(&c.past_marker),
             copula: word_set(&c.copula),
+            list_extender: word_set(&c.list_extender),
             // Only the last word of a role matters after a possessive.
             role: c
                 .role
@@ -195,6 +199,32 @@ impl Matcher {
                         territory: false,
                     },
                 );
+            }
+            if venue.kind == VenueKind::Neutral {
+                // "a neutral European country": a modifier after "neutral".
+                let modifiers = lexicon
+                    .cues
+                    .neutral_modifier
+                    .iter()
+                    .chain(demonyms.iter().copied());
+                for m in modifiers {
+                    for n in &venue.names {
+                        let key = phrase_key(n);
+                        if let Some(at) = key.find(" neutral ") {
+                            let (head, tail) = key.split_at(at + " neutral".len());
+                            if tail.trim().is_empty() {
+                                continue;
+                            }
+                            add(
+                                &format!("{head} {m}{tail}"),
+                                Tag::Venue {
+                                    venue: vi,
+                                    territory: false,
+                                },
+                            );
+                        }
+                    }
+                }
             }
             if venue.kind != VenueKind::Country {
                 continue;

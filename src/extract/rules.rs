@@ -839,6 +839,10 @@ impl Run<'_> {
                 return Some(who.clone());
             }
         }
+        // "they" is not the last single speaker.
+        if w.pronoun_plural.contains(word) {
+            return None;
+        }
         self.ctx.carried.clone()
     }
 
@@ -1065,9 +1069,13 @@ impl Run<'_> {
     fn list_after(&self, s: &Sent, n: usize) -> Venues {
         let mut out: Venues = self.place(s, n).map(|p| p.0).into_iter().collect();
         let mut end = s.ments[n].end;
-        while let Some(next) = (end..(end + 6).min(s.toks.len())).find_map(|i| s.starting_at(i)) {
+        while let Some(next) = (end..(end + 10).min(s.toks.len()))
+            .find_map(|i| s.starting_at(i).filter(|&m| self.place(s, m).is_some()))
+        {
             let next_start = s.ments[next].start;
-            if !self.list_gap(s, end, next_start) || !self.usable(s, next) {
+            let linked =
+                self.list_gap(s, end, next_start) || self.list_extension(s, end, next_start);
+            if !linked || !self.usable(s, next) {
                 break;
             }
             match self.place(s, next) {
@@ -1100,6 +1108,38 @@ impl Run<'_> {
         out
     }
 
+    /// Whether tokens `a..b` take a list up again after other words:
+    /// "..., alongside Turkey", "... at some point — possibly to Florida".
+    fn list_extension(&self, s: &Sent, a: usize, b: usize) -> bool {
+        let w = &self.ex.words;
+        let gap = a..b;
+        if gap
+            .clone()
+            .any(|i| s.norm(i) == ";" || s.at[i].is_some_and(|m| s.is_speech(m)))
+        {
+            return false;
+        }
+        let mut p = b;
+        while p > a && w.determiner.contains(s.norm(p - 1)) {
+            p -= 1;
+        }
+        if p > a && w.list_extender.contains(s.norm(p - 1)) {
+            return true;
+        }
+        // A dash or colon, then only list words.
+        let Some(k) = gap
+            .clone()
+            .rev()
+            .find(|&i| s.norm(i) == ":" || is_dash_break(s, i))
+        else {
+            return false;
+        };
+        (a..k).all(|i| s.toks[i].is_word())
+            && k - a <= 6
+            && (k + 1..b)
+                .all(|i| w.list_filler.contains(s.norm(i)) || w.coordinator.contains(s.norm(i)))
+    }
+
     /// Whether tokens `a..b` only link two listed venues.
     fn list_gap(&self, s: &Sent, a: usize, b: usize) -> bool {
         let w = &self.ex.words;
@@ -1124,15 +1164,20 @@ impl Run<'_> {
         let w = &self.ex.words;
         let cue = &s.ments[m];
         let inside = (cue.start..cue.end).any(|i| w.reference.contains(s.norm(i)));
+        let passive = s.norm(cue.end) == "by";
         let window: Vec<usize> = match class {
+            // "an offer ... welcomed by Trump": the passive's subject.
+            Class::Verb if passive => (cue.start.saturating_sub(12).max(s.first)..cue.start)
+                .rev()
+                .collect(),
             Class::Verb => (cue.end..(cue.end + 4).min(s.toks.len())).collect(),
             Class::Predicate => (cue.start.saturating_sub(4).max(s.first)..cue.start).collect(),
             _ => Vec::new(),
         };
-        let found = window
-            .iter()
-            .copied()
-            .find(|&i| w.reference.contains(s.norm(i)) && s.at[i].is_none());
+        let found = window.iter().copied().find(|&i| {
+            let named = s.at[i].is_some_and(|m| s.refs[m].is_some());
+            w.reference.contains(s.norm(i)) && !named
+        });
         if !inside && found.is_none() {
             return Vec::new();
         }

@@ -409,6 +409,22 @@ fn the_object_of_a_rejected_invitation_is_its_venue() {
 }
 
 #[test]
+fn plural_pronouns_are_not_the_last_speaker() {
+    check(
+        "Zelensky spoke. He thanked Erdogan and Orban for their readiness to host talks.",
+        &[],
+    );
+}
+
+#[test]
+fn passive_agent_of_a_referenced_offer() {
+    check(
+        "Erdogan said Turkey is ready to host talks, an offer welcomed by Trump.",
+        &["erdogan proposes turkey", "trump proposes turkey"],
+    );
+}
+
+#[test]
 fn passive_agent_holds_the_stance() {
     check(
         "Putin proposed Moscow, a location rejected by Kyiv.",
@@ -473,6 +489,34 @@ fn lists_of_venues() {
     check(
         "Zelensky proposed Turkey for talks with Russia.",
         &["zelensky proposes turkey"],
+    );
+}
+
+#[test]
+fn lists_taken_up_again() {
+    check(
+        "Ukraine has named Istanbul among its preferred venues, alongside Ankara and Kyiv.",
+        &[
+            "zelensky proposes istanbul",
+            "zelensky proposes ankara",
+            "zelensky proposes kyiv",
+        ],
+    );
+    check(
+        "Trump said Putin would come to Washington at some point after that \u{2014} possibly to Budapest.",
+        &["trump proposes washington", "trump proposes budapest"],
+    );
+    check(
+        "Putin invited Trump to Moscow for talks, to discuss the war in Ukraine.",
+        &["putin proposes moscow"],
+    );
+}
+
+#[test]
+fn neutral_places_with_a_modifier() {
+    check(
+        "Zelensky said the meeting should be held in a neutral European country.",
+        &["zelensky proposes neutral"],
     );
 }
 
