@@ -251,6 +251,10 @@ pub struct Cues {
     /// ("that", "which").
     #[serde(default)]
     pub complementizer: Vec<String>,
+    /// Auxiliaries of the passive: "was invited" names the one invited, not
+    /// the one inviting.
+    #[serde(default)]
+    pub passive_aux: Vec<String>,
     /// Forms of "to be" that may stand between an evaluation and the venue
     /// it names ("the best place is Geneva").
     #[serde(default)]
@@ -263,6 +267,11 @@ pub struct Cues {
     /// neutral European country"); demonyms are added to them.
     #[serde(default)]
     pub neutral_modifier: Vec<String>,
+    /// Words opening a relative clause: a venue inside one describes an
+    /// object, it is not the cue's ("the truce that leaders demanded in
+    /// Kyiv").
+    #[serde(default)]
+    pub relative: Vec<String>,
     /// Words that, said of a venue, refer to the last venue named ("there").
     #[serde(default)]
     pub deictic_place: Vec<String>,

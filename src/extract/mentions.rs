@@ -106,6 +106,8 @@ pub(crate) struct Words {
     pub place_noun: HashSet<String>,
     pub past_marker: HashSet<String>,
     pub copula: HashSet<String>,
+    pub relative: HashSet<String>,
+    pub passive_aux: HashSet<String>,
     pub list_extender: HashSet<String>,
     pub role: HashSet<String>,
     pub abbreviation: HashSet<String>,
@@ -140,6 +142,8 @@ impl Words {
             place_noun: word_set(&c.place_noun),
             past_marker: word_set(&c.past_marker),
             copula: word_set(&c.copula),
+            relative: word_set(&c.relative),
+            passive_aux: word_set(&c.passive_aux),
             list_extender: word_set(&c.list_extender),
             // Only the last word of a role matters after a possessive.
             role: c

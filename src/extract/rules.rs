@@ -463,6 +463,18 @@ impl Run<'_> {
                 return;
             }
         }
+        // "he was invited to Budapest": the subject of a passive is the one
+        // invited; with no "by" agent nobody's position is stated.
+        let participle = s.norm(cue.start).ends_with("ed") && !s.has_cue(m, CueKind::Host);
+        if class == Class::Verb && participle && passive.is_none() && cue.start > s.first {
+            let mut p = cue.start - 1;
+            while p > s.first && w.negation.contains(s.norm(p)) {
+                p -= 1;
+            }
+            if w.passive_aux.contains(s.norm(p)) && direct {
+                return;
+            }
+        }
         if !direct && analyst_before(s, cue.start) {
             return;
         }
@@ -903,6 +915,13 @@ impl Run<'_> {
         while i < hi {
             let word = s.norm(i);
             if word == ";" || (predicate && word == ",") {
+                break;
+            }
+            // A relative clause after the object ("the truce that leaders
+            // demanded in Kyiv"); "proposed that ..." and ", that ..." open
+            // what was proposed.
+            let w = &self.ex.words;
+            if w.relative.contains(word) && i > cue.end + 1 && s.norm(i - 1) != "," {
                 break;
             }
             if let Some(n) = s.starting_at(i) {

@@ -584,6 +584,47 @@ fn conditions_and_questions_are_not_claims() {
 }
 
 #[test]
+fn passives_without_an_agent_state_no_position() {
+    check("Zelensky was invited to Budapest.", &[]);
+    check(
+        "Zelensky said Moscow was rejected by Kyiv.",
+        &["zelensky rejects moscow"],
+    );
+    check(
+        "Turkey was ready to host the talks.",
+        &["erdogan proposes turkey"],
+    );
+}
+
+#[test]
+fn venues_in_relative_clauses_belong_to_them() {
+    check(
+        "Putin did not accept the truce that leaders had demanded in Kyiv.",
+        &[],
+    );
+    check(
+        "Putin proposed that Russia and Ukraine resume talks in Istanbul.",
+        &["putin proposes istanbul"],
+    );
+}
+
+#[test]
+fn accepting_an_invitation_proposes_its_venue() {
+    check(
+        "Trump accepted an invitation to Moscow.",
+        &["trump proposes moscow"],
+    );
+    check(
+        "Orban would host the summit in Budapest.",
+        &["orban proposes budapest"],
+    );
+    check(
+        "Peskov said Istanbul was off the table.",
+        &["putin rejects istanbul"],
+    );
+}
+
+#[test]
 fn a_meeting_with_no_place_is_no_claim() {
     check(
         "Zelensky said he was ready to meet Putin in any format.",
