@@ -72,3 +72,26 @@ CREATE TABLE rejected (
     inode    INTEGER NOT NULL,
     at       TEXT NOT NULL
 );
+
+-- Where each leader's derivation stands: the last report applied (in
+-- timeline order) and how many changes it has, so a report that comes after
+-- it is applied without replaying the timeline.
+CREATE TABLE derived (
+    leader    TEXT PRIMARY KEY,
+    last_date TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    last_hash TEXT NOT NULL,
+    changes   INTEGER NOT NULL
+);
+
+-- Leaders whose claims changed since their positions were derived, with the
+-- earliest report (in timeline order) that changed. Written in the same
+-- transaction as the claims, so a crash never leaves stale positions unmarked.
+CREATE TABLE dirty (
+    leader    TEXT PRIMARY KEY,
+    from_date TEXT NOT NULL,
+    from_name TEXT NOT NULL,
+    from_hash TEXT NOT NULL
+);
+
+CREATE INDEX articles_order ON articles(date, name, hash);

@@ -3,9 +3,34 @@
 //! boilerplate removed).
 //!
 //! Pure: no file system, no clock. The caller supplies the file's
-//! modification time as the fallback date.
+//! modification time as the fallback date. Must not look at what the article
+//! says about venues or leaders; that is `extract`'s job.
+//!
+//! # Steps
+//! - `decode`: bytes -> text. UTF-8 (BOM or not), UTF-16 with a BOM, else
+//!   Windows-1252 when plausible; the rules for `Binary` and `Undecodable`
+//!   are in that module's documentation. Line ends become LF, NBSP a space,
+//!   BOM and invisible characters go.
+//! - `layout`: text -> paragraphs (hard-wrapped lines joined), the header
+//!   area (the paragraphs before the first one of prose, at most 12), its
+//!   date and headline, and the body without page furniture.
+//! - `date`: recognising dates in a short piece of text.
+//!
+//! # Where the date comes from
+//! A `date YYYY-MM-DD` first line wins; else a date in the header area or in
+//! a dateline opening the first prose paragraph; else the fallback. Dates
+//! anywhere else are events the article reports, not its publication date,
+//! and relative times ("2 hours ago") are never dates.
+//!
+//! Every pass is linear in the input; nothing here panics on any bytes.
 
 use jiff::civil::Date;
+
+mod date;
+mod decode;
+mod layout;
+#[cfg(test)]
+mod tests;
 
 /// Where an article's date came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,15 +95,38 @@ pub enum RejectReason {
 
 /// Reads an article from raw bytes; `fallback_date` (the file's modification
 /// date) is used when the text states none.
+///
+/// The body may come out empty when the text is nothing but page furniture;
+/// that is still an article (with nothing to extract), not an error.
 pub fn read(bytes: &[u8], fallback_date: Date) -> Result<Article, RejectReason> {
-    let text = String::from_utf8_lossy(bytes);
-    if text.trim().is_empty() {
+    let text = decode::decode(bytes)?;
+    let lines = || text.split('\n').map(str::trim);
+    let Some(first) = lines().position(|l| !l.is_empty()) else {
         return Err(RejectReason::Empty);
-    }
+    };
+    let date_line = lines().nth(first).and_then(layout::date_line);
+    let skip = if date_line.is_some() { first + 1 } else { 0 };
+    let line_title = date_line.and_then(|(_, rest)| (!rest.is_empty()).then(|| rest.to_owned()));
+
+    let units = layout::assemble(lines().skip(skip));
+    let header = layout::header(&units, line_title.is_none());
+    let title = line_title.or_else(|| {
+        header
+            .title
+            .and_then(|i| units.get(i))
+            .map(|u| u.text.clone())
+    });
+    let body = layout::body(&units, &header, title.as_deref());
+
+    let (date, date_source) = match (date_line.and_then(|(d, _)| d), header.date) {
+        (Some(d), _) => (d, DateSource::DateLine),
+        (None, Some(d)) => (d, DateSource::Header),
+        (None, None) => (fallback_date, DateSource::Mtime),
+    };
     Ok(Article {
-        date: fallback_date,
-        date_source: DateSource::Mtime,
-        title: None,
-        body: text.into_owned(),
+        date,
+        date_source,
+        title,
+        body,
     })
 }

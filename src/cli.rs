@@ -291,7 +291,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let tally = runtime()?.block_on(async {
                 let shutdown = Shutdown::on(daemon::signal());
                 daemon::ingest_all(&pipeline, files, &shutdown).await
-            });
+            })?;
             report::tally(&tally, &mut out)?;
         }
         Command::Extract { json, files } => {
@@ -420,7 +420,7 @@ fn expand(paths: &[PathBuf], filter: &Filter) -> anyhow::Result<Vec<PathBuf>> {
         if meta.is_dir() {
             files.extend(ingest::walk(path, filter));
         } else {
-            files.push(path.clone());
+            files.push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
         }
     }
     Ok(files)

@@ -17,6 +17,7 @@ use crate::filter::Filter;
 use crate::ingest;
 use crate::pipeline::{Outcome, Pipeline, Tally};
 use crate::service::{self, Watchdog};
+use crate::store::StoreError;
 use crate::watch::{self, FileEvent};
 
 /// How the daemon runs.
@@ -97,45 +98,85 @@ pub async fn signal() {
     let _ = ctrl_c.await;
 }
 
-/// Ingests `paths` one by one until done or `shutdown` is requested.
-pub async fn ingest_all(
+/// How many files one transaction may group while catching up with a
+/// backlog: enough to spread the cost of a commit, few enough that a
+/// shutdown or a watchdog ping never waits long.
+const BATCH: usize = 256;
+
+/// Runs `f` on the pipeline on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    pipeline: &Arc<Mutex<Pipeline>>,
+    f: impl FnOnce(&mut Pipeline) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let pipeline = Arc::clone(pipeline);
+    tokio::task::spawn_blocking(move || {
+        let mut pipeline = pipeline.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut pipeline)
+    })
+    .await
+    .unwrap_or_else(|join| Err(StoreError::Invalid(format!("ingest task failed: {join}"))))
+}
+
+/// Ingests a backlog of `paths` in batches, then brings positions up to
+/// date. Stops between articles when `shutdown` is requested. Returns the
+/// outcomes and the paths of batches the database could not take.
+async fn catch_up(
     pipeline: &Arc<Mutex<Pipeline>>,
     paths: Vec<PathBuf>,
     shutdown: &Shutdown,
-) -> Tally {
+    mut tick: impl FnMut(),
+) -> (Tally, Vec<(PathBuf, Outcome)>, Vec<PathBuf>) {
     let mut tally = Tally::default();
-    for path in paths {
+    let mut outcomes = Vec::new();
+    let mut failed = Vec::new();
+    for chunk in paths.chunks(BATCH) {
         if shutdown.requested() {
             info!("shutdown requested; stopping after the article in hand");
             break;
         }
-        if let Some(outcome) = ingest_one(pipeline, &path).await {
-            tally.add(&outcome);
+        let chunk = chunk.to_vec();
+        let stop = shutdown.clone();
+        let retry = chunk.clone();
+        match blocking(pipeline, move |p| {
+            p.ingest_batch(&chunk, &|| stop.requested())
+        })
+        .await
+        {
+            Ok(done) => {
+                for (_, outcome) in &done {
+                    tally.add(outcome);
+                }
+                outcomes.extend(done);
+            }
+            Err(err) => {
+                error!("cannot record {} articles: {err}; will retry", retry.len());
+                failed.extend(retry);
+            }
         }
+        tick();
     }
-    tally
+    // Positions are derived even after a shutdown request: it is quick, and
+    // the marks would otherwise wait for the next start.
+    match blocking(pipeline, |p| p.derive()).await {
+        Ok(changes) => tally.changes += changes,
+        Err(err) => error!("cannot derive positions: {err}; will retry with the next article"),
+    }
+    (tally, outcomes, failed)
 }
 
-/// Ingests one file on the blocking pool; `None` when the database failed (it
-/// is logged).
-async fn ingest_one(pipeline: &Arc<Mutex<Pipeline>>, path: &Path) -> Option<Outcome> {
-    let pipeline = Arc::clone(pipeline);
-    let owned = path.to_path_buf();
-    let result = tokio::task::spawn_blocking(move || {
-        let mut pipeline = pipeline.lock().unwrap_or_else(|p| p.into_inner());
-        pipeline.ingest(&owned)
-    })
-    .await;
-    match result {
-        Ok(Ok(outcome)) => Some(outcome),
-        Ok(Err(err)) => {
-            error!(file = %path.display(), "cannot record article: {err}; will retry");
-            None
-        }
-        Err(join) => {
-            error!(file = %path.display(), "ingest failed: {join}; will retry");
-            None
-        }
+/// Ingests `paths` (the `ingest` command) until done or `shutdown` is
+/// requested.
+pub async fn ingest_all(
+    pipeline: &Arc<Mutex<Pipeline>>,
+    paths: Vec<PathBuf>,
+    shutdown: &Shutdown,
+) -> Result<Tally, StoreError> {
+    let (tally, _, failed) = catch_up(pipeline, paths, shutdown, || {}).await;
+    match failed.len() {
+        0 => Ok(tally),
+        n => Err(StoreError::Invalid(format!(
+            "{n} files could not be recorded (see the log); run ingest again"
+        ))),
     }
 }
 
@@ -256,12 +297,15 @@ impl Daemon {
     }
 
     async fn rescan(&mut self, shutdown: &Shutdown) {
-        for path in ingest::walk(&self.dir, &self.filter) {
-            if shutdown.requested() {
-                info!("shutdown requested; stopping after the article in hand");
-                return;
-            }
-            self.process(&path).await;
+        let paths = ingest::walk(&self.dir, &self.filter);
+        let watchdog = &mut self.watchdog;
+        let (_, outcomes, failed) =
+            catch_up(&self.pipeline, paths, shutdown, || watchdog.tick()).await;
+        for (path, outcome) in outcomes {
+            self.follow_up(&path, Ok(outcome));
+        }
+        for path in failed {
+            self.retry.backoff(path);
         }
     }
 
@@ -271,10 +315,20 @@ impl Daemon {
             warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
             return;
         }
-        match ingest_one(&self.pipeline, path).await {
-            Some(Outcome::Deferred(_)) if path.exists() => self.retry.settle(path.to_path_buf()),
-            Some(_) => self.retry.forget(path),
-            None => self.retry.backoff(path.to_path_buf()),
+        let owned = path.to_path_buf();
+        let result = blocking(&self.pipeline, move |p| p.ingest(&owned)).await;
+        if let Err(err) = &result {
+            error!(file = %path.display(), "cannot record article: {err}; will retry");
+        }
+        self.follow_up(path, result);
+    }
+
+    /// Schedules what must happen next to a file after an attempt.
+    fn follow_up(&mut self, path: &Path, result: Result<Outcome, StoreError>) {
+        match result {
+            Ok(Outcome::Deferred(_)) if path.exists() => self.retry.settle(path.to_path_buf()),
+            Ok(_) => self.retry.forget(path),
+            Err(_) => self.retry.backoff(path.to_path_buf()),
         }
     }
 }

@@ -132,16 +132,50 @@ pub struct Derived {
 pub fn derive(reports: &[Report]) -> Derived {
     let mut ordered: Vec<&Report> = reports.iter().collect();
     ordered.sort_by(|a, b| (a.date, &a.article).cmp(&(b.date, &b.article)));
-
-    let mut state: BTreeMap<String, Position> = BTreeMap::new();
+    let mut replay = Replay::default();
     let mut out = Derived::default();
     for report in ordered {
+        out.changes.extend(replay.apply(report));
+        out.steps.push(Step {
+            article: report.article.clone(),
+            date: report.date,
+            claims: report.claims.clone(),
+            summary: replay.summary(),
+        });
+    }
+    out.positions = replay.into_positions();
+    out
+}
+
+/// A leader's position being built report by report. Starting from stored
+/// positions lets a report that comes after all others be applied without
+/// replaying the whole timeline.
+#[derive(Debug, Clone, Default)]
+pub struct Replay {
+    state: BTreeMap<String, Position>,
+}
+
+impl Replay {
+    /// Resumes from a leader's current positions.
+    pub fn resume(positions: Vec<Position>) -> Replay {
+        Replay {
+            state: positions
+                .into_iter()
+                .map(|p| (p.venue.clone(), p))
+                .collect(),
+        }
+    }
+
+    /// Applies one report (which must not come before any report applied so
+    /// far) and returns the changes it makes.
+    pub fn apply(&mut self, report: &Report) -> Vec<Change> {
+        let mut changes = Vec::new();
         for claim in &report.claims {
-            let previous = state.get(&claim.venue);
+            let previous = self.state.get(&claim.venue);
             if let Some(p) = previous.filter(|p| p.stance == claim.stance) {
                 // A reaffirmation moves last_seen only.
                 let p = p.clone();
-                state.insert(
+                self.state.insert(
                     claim.venue.clone(),
                     Position {
                         last_seen: report.date.max(p.last_seen),
@@ -150,7 +184,7 @@ pub fn derive(reports: &[Report]) -> Derived {
                 );
                 continue;
             }
-            let before = summary(&state);
+            let before = self.summary();
             let (kind, from, previous_article) = match previous {
                 None => (ChangeKind::New, None, None),
                 Some(p) => (
@@ -159,7 +193,7 @@ pub fn derive(reports: &[Report]) -> Derived {
                     Some(p.article.clone()),
                 ),
             };
-            state.insert(
+            self.state.insert(
                 claim.venue.clone(),
                 Position {
                     venue: claim.venue.clone(),
@@ -170,8 +204,7 @@ pub fn derive(reports: &[Report]) -> Derived {
                     evidence: claim.evidence.clone(),
                 },
             );
-            let after = summary(&state);
-            out.changes.push(Change {
+            changes.push(Change {
                 venue: claim.venue.clone(),
                 kind,
                 from,
@@ -180,28 +213,26 @@ pub fn derive(reports: &[Report]) -> Derived {
                 article: report.article.clone(),
                 previous_article,
                 evidence: claim.evidence.clone(),
-                diff: unified_diff(&before, &after),
+                diff: unified_diff(&before, &self.summary()),
             });
         }
-        out.steps.push(Step {
-            article: report.article.clone(),
-            date: report.date,
-            claims: report.claims.clone(),
-            summary: summary(&state),
-        });
+        changes
     }
-    out.positions = state.into_values().collect();
-    out
-}
 
-/// The position summary: one line per venue, sorted, so that diffs of it read
-/// well.
-fn summary(state: &BTreeMap<String, Position>) -> String {
-    let mut text = String::new();
-    for p in state.values() {
-        text.push_str(&format!("{}: {}\n", p.venue, p.stance.as_str()));
+    /// The position summary: one line per venue, sorted, so that diffs of it
+    /// read well.
+    pub fn summary(&self) -> String {
+        let mut text = String::new();
+        for p in self.state.values() {
+            text.push_str(&format!("{}: {}\n", p.venue, p.stance.as_str()));
+        }
+        text
     }
-    text
+
+    /// The positions, sorted by venue.
+    pub fn into_positions(self) -> Vec<Position> {
+        self.state.into_values().collect()
+    }
 }
 
 fn unified_diff(before: &str, after: &str) -> String {
@@ -293,6 +324,21 @@ mod tests {
         assert_eq!(first, derive(&[b, c, a]));
         // Same date: the file name breaks the tie, so c.txt comes last.
         assert_eq!(first.positions[0].stance, P);
+    }
+
+    #[test]
+    fn resuming_from_positions_equals_replaying_everything() {
+        let reports = [
+            report("a.txt", 1, &[("kyiv", P), ("minsk", R)]),
+            report("b.txt", 2, &[("moscow", P)]),
+            report("c.txt", 3, &[("moscow", R), ("kyiv", P)]),
+        ];
+        let whole = derive(&reports);
+        let first = derive(&reports[..2]);
+        let mut replay = Replay::resume(first.positions.clone());
+        let later = replay.apply(&reports[2]);
+        assert_eq!(later, whole.changes[first.changes.len()..]);
+        assert_eq!(replay.into_positions(), whole.positions);
     }
 
     #[test]

@@ -167,7 +167,9 @@ pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
 pub fn walk(root: &Path, filter: &Filter) -> Vec<PathBuf> {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
-    let mut folders = vec![root.to_path_buf()];
+    // Walking the canonical root yields canonical paths, which the store
+    // keys files by.
+    let mut folders = vec![canonical_root.clone()];
     while let Some(folder) = folders.pop() {
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
@@ -178,7 +180,7 @@ pub fn walk(root: &Path, filter: &Filter) -> Vec<PathBuf> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let relative = path.strip_prefix(&canonical_root).unwrap_or(&path);
             if !filter.accept(relative) {
                 continue;
             }

@@ -5,7 +5,7 @@
 //! positions and changes re-derived from it, so a crash leaves either the
 //! whole article or none of it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::article::Article;
-use crate::diff::{self, Change, ChangeKind, Derived, Position, Report, ReportClaim};
+use crate::diff::{self, Change, ChangeKind, Derived, Position, Replay, Report, ReportClaim};
 use crate::extract::{Claim, Stance};
 use crate::ingest::FileMeta;
 
@@ -88,15 +88,6 @@ pub struct Content<'a> {
     pub article: &'a Article,
     /// Its claims.
     pub claims: &'a [Claim],
-}
-
-/// What recording a file did.
-#[derive(Debug, Clone, Default)]
-pub struct Recorded {
-    /// Whether the content was new to the database.
-    pub new_article: bool,
-    /// Changes that appeared in the change log because of this file.
-    pub changes: Vec<LeaderChange>,
 }
 
 /// A change with its leader.
@@ -219,205 +210,33 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    /// Whether `path` was last seen (ingested or rejected) with exactly this
-    /// metadata, so it need not be read again.
-    pub fn is_unchanged(&self, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
-        let seen = |table: &str| -> Result<bool, StoreError> {
-            let sql = format!(
-                "SELECT 1 FROM {table} WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 AND inode = ?4"
-            );
-            Ok(self
-                .conn
-                .query_row(
-                    &sql,
-                    params![path, meta.size, meta.mtime_ns, meta.inode],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some())
-        };
-        Ok(seen("files")? || seen("rejected")?)
-    }
-
-    /// Whether content with this hash is already an article.
-    pub fn has_content(&self, hash: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT 1 FROM articles WHERE hash = ?1", [hash], |_| Ok(()))
-            .optional()?
-            .is_some())
-    }
-
-    /// Records that `file` holds the content `file.hash`, which is `content`
-    /// when new to the database (`None` when [`Store::has_content`]). Replaces
-    /// what the path held before (a correction) and re-derives the positions
-    /// and changes of every leader involved, all in one transaction.
-    pub fn record(
+    /// Runs `f` in one write transaction: everything it writes commits
+    /// together, or (when it fails) not at all.
+    pub fn write<T>(
         &mut self,
-        file: &FileVersion,
-        content: Option<Content>,
-    ) -> Result<Recorded, StoreError> {
+        f: impl FnOnce(&mut Writer) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let tx = self.conn.transaction()?;
-        let mut leaders = BTreeSet::new();
-        let mut new_article = false;
-
-        let article_id = match content {
-            Some(content) => {
-                new_article = true;
-                let id = insert_article(&tx, file, content)?;
-                leaders.extend(content.claims.iter().map(|c| c.leader.clone()));
-                id
-            }
-            None => {
-                tx.query_row(
-                    "SELECT id FROM articles WHERE hash = ?1",
-                    [file.hash],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::Invalid(format!("no article with hash {}", file.hash)))?
-            }
-        };
-
-        let previous: Option<i64> = tx
-            .query_row(
-                "SELECT article_id FROM files WHERE path = ?1",
-                [file.path],
-                |r| r.get(0),
-            )
-            .optional()?;
-        tx.execute(
-            "INSERT INTO files (path, name, article_id, size, mtime_ns, inode)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (path) DO UPDATE SET name = ?2, article_id = ?3, size = ?4, mtime_ns = ?5, inode = ?6",
-            params![file.path, file.name, article_id, file.meta.size, file.meta.mtime_ns, file.meta.inode],
-        )?;
-        tx.execute("DELETE FROM rejected WHERE path = ?1", [file.path])?;
-
-        // The path held other content before: that version is gone unless
-        // another file still holds it.
-        if let Some(old) = previous.filter(|&old| old != article_id) {
-            leaders.extend(article_leaders(&tx, old)?);
-            let still_held: bool = tx
-                .query_row("SELECT 1 FROM files WHERE article_id = ?1", [old], |_| {
-                    Ok(())
-                })
-                .optional()?
-                .is_some();
-            if still_held {
-                refresh_name(&tx, old)?;
-            } else {
-                tx.execute("DELETE FROM claims WHERE article_id = ?1", [old])?;
-                tx.execute("DELETE FROM articles WHERE id = ?1", [old])?;
-            }
-        }
-        // A smaller file name holding known content renames the article,
-        // which can move it in the timeline.
-        if refresh_name(&tx, article_id)? {
-            leaders.extend(article_leaders(&tx, article_id)?);
-        }
-
-        let mut changes = Vec::new();
-        for leader in &leaders {
-            changes.extend(rederive(&tx, leader)?);
-        }
-        tx.commit()?;
-        Ok(Recorded {
-            new_article,
-            changes,
-        })
+        let mut writer = Writer { tx };
+        let value = f(&mut writer)?;
+        writer.tx.commit()?;
+        Ok(value)
     }
 
-    /// Records that a file could not be ingested, so that it is not retried
-    /// until it changes.
-    pub fn reject(&mut self, path: &str, meta: FileMeta, reason: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO rejected (path, reason, size, mtime_ns, inode, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (path) DO UPDATE SET reason = ?2, size = ?3, mtime_ns = ?4, inode = ?5, at = ?6",
-            params![path, reason, meta.size, meta.mtime_ns, meta.inode, now()],
-        )?;
-        Ok(())
+    /// Whether `path` was last seen with exactly this metadata (see
+    /// [`Writer::is_unchanged`]).
+    pub fn is_unchanged(&self, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
+        is_unchanged(&self.conn, path, meta)
     }
 
     /// The current positions, by leader and venue.
     pub fn positions(&self) -> Result<Vec<LeaderPosition>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT leader, venue, stance, since, last_seen, article, evidence
-             FROM positions ORDER BY leader, venue",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (leader, venue, stance, since, last_seen, article, evidence) = row?;
-            out.push(LeaderPosition {
-                leader,
-                position: Position {
-                    venue,
-                    stance: parse_stance(&stance)?,
-                    since: parse_date(&since)?,
-                    last_seen: parse_date(&last_seen)?,
-                    article,
-                    evidence,
-                },
-            });
-        }
-        Ok(out)
+        positions(&self.conn, None)
     }
 
     /// The change log, oldest first.
     pub fn changes(&self, filter: &ChangeFilter) -> Result<Vec<LeaderChange>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
-             FROM changes
-             WHERE (?1 IS NULL OR leader = ?1) AND (?2 IS NULL OR date >= ?2)
-             ORDER BY date, article, leader, seq",
-        )?;
-        let since = filter.since.map(|d| d.to_string());
-        let rows = stmt.query_map(params![filter.leader, since], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, Option<String>>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, String>(9)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (leader, venue, kind, from, to, date, article, previous_article, evidence, diff) =
-                row?;
-            out.push(LeaderChange {
-                leader,
-                change: Change {
-                    venue,
-                    kind: ChangeKind::parse(&kind)
-                        .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
-                    from: from.as_deref().map(parse_stance).transpose()?,
-                    to: parse_stance(&to)?,
-                    date: parse_date(&date)?,
-                    article,
-                    previous_article,
-                    evidence,
-                    diff,
-                },
-            });
-        }
-        Ok(out)
+        changes(&self.conn, filter)
     }
 
     /// A leader's reports replayed: the timeline, positions and changes.
@@ -482,6 +301,168 @@ impl Store {
     }
 }
 
+/// Writes inside one transaction; see [`Store::write`].
+#[derive(Debug)]
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+}
+
+impl Writer<'_> {
+    /// Whether `path` was last seen (ingested or rejected) with exactly this
+    /// metadata, so it need not be read again.
+    pub fn is_unchanged(&self, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
+        is_unchanged(&self.tx, path, meta)
+    }
+
+    /// Whether content with this hash is already an article.
+    pub fn has_content(&self, hash: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM articles WHERE hash = ?1")?
+            .query_row([hash], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Records that `file` holds the content `file.hash`, which is `content`
+    /// when new to the database (`None` when [`Writer::has_content`]).
+    /// Replaces what the path held before (a correction). Marks the leaders
+    /// involved for [`Writer::derive`]. Returns whether the content was new.
+    pub fn record(
+        &mut self,
+        file: &FileVersion,
+        content: Option<Content>,
+    ) -> Result<bool, StoreError> {
+        let tx = &self.tx;
+        let article_id = match content {
+            Some(content) => insert_article(tx, file, content)?,
+            None => tx
+                .prepare_cached("SELECT id FROM articles WHERE hash = ?1")?
+                .query_row([file.hash], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| {
+                    StoreError::Invalid(format!("no article with hash {}", file.hash))
+                })?,
+        };
+        if content.is_some() {
+            mark_article(tx, article_id)?;
+        }
+
+        let previous: Option<i64> = tx
+            .prepare_cached("SELECT article_id FROM files WHERE path = ?1")?
+            .query_row([file.path], |r| r.get(0))
+            .optional()?;
+        tx.prepare_cached(
+            "INSERT INTO files (path, name, article_id, size, mtime_ns, inode)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (path) DO UPDATE SET name = ?2, article_id = ?3, size = ?4, mtime_ns = ?5, inode = ?6",
+        )?
+        .execute(params![file.path, file.name, article_id, file.meta.size, file.meta.mtime_ns, file.meta.inode])?;
+        tx.prepare_cached("DELETE FROM rejected WHERE path = ?1")?
+            .execute([file.path])?;
+
+        // The path held other content before: that version is gone unless
+        // another file still holds it.
+        if let Some(old) = previous.filter(|&old| old != article_id) {
+            mark_article(tx, old)?;
+            let still_held = tx
+                .prepare_cached("SELECT 1 FROM files WHERE article_id = ?1")?
+                .query_row([old], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if still_held {
+                refresh_name(tx, old)?;
+            } else {
+                tx.execute("DELETE FROM claims WHERE article_id = ?1", [old])?;
+                tx.execute("DELETE FROM articles WHERE id = ?1", [old])?;
+            }
+        }
+        // A smaller file name holding known content renames the article,
+        // which can move it in the timeline: mark it where it was and where
+        // it is now.
+        if content.is_none() {
+            mark_article(tx, article_id)?;
+            if refresh_name(tx, article_id)? {
+                mark_article(tx, article_id)?;
+            }
+        }
+        Ok(content.is_some())
+    }
+
+    /// Records that a file could not be ingested, so that it is not retried
+    /// until it changes.
+    pub fn reject(&mut self, path: &str, meta: FileMeta, reason: &str) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO rejected (path, reason, size, mtime_ns, inode, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (path) DO UPDATE SET reason = ?2, size = ?3, mtime_ns = ?4, inode = ?5, at = ?6",
+            )?
+            .execute(params![path, reason, meta.size, meta.mtime_ns, meta.inode, now()])?;
+        Ok(())
+    }
+
+    /// Re-derives the positions and changes of every marked leader and
+    /// returns the changes that were not in the log before.
+    pub fn derive(&mut self) -> Result<Vec<LeaderChange>, StoreError> {
+        let dirty: Vec<(String, ReportKey)> = {
+            let mut stmt = self.tx.prepare(
+                "SELECT leader, from_date, from_name, from_hash FROM dirty ORDER BY leader",
+            )?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut added = Vec::new();
+        for (leader, from) in dirty {
+            added.extend(derive_leader(&self.tx, &leader, &from)?);
+        }
+        self.tx.execute("DELETE FROM dirty", [])?;
+        Ok(added)
+    }
+}
+
+fn is_unchanged(conn: &Connection, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
+    for sql in [
+        "SELECT 1 FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 AND inode = ?4",
+        "SELECT 1 FROM rejected WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 AND inode = ?4",
+    ] {
+        let seen = conn
+            .prepare_cached(sql)?
+            .query_row(params![path, meta.size, meta.mtime_ns, meta.inode], |_| {
+                Ok(())
+            })
+            .optional()?
+            .is_some();
+        if seen {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A report's place in the timeline: (date, name, hash).
+type ReportKey = (String, String, String);
+
+/// Marks the leaders with claims in an article as needing derivation from
+/// the article's place in the timeline on.
+fn mark_article(tx: &Transaction, article_id: i64) -> Result<(), StoreError> {
+    let key: Option<ReportKey> = tx
+        .prepare_cached("SELECT date, name, hash FROM articles WHERE id = ?1")?
+        .query_row([article_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some(key) = key else { return Ok(()) };
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO dirty (leader, from_date, from_name, from_hash)
+         SELECT DISTINCT leader, ?2, ?3, ?4 FROM claims WHERE article_id = ?1 AND historical = 0
+         ON CONFLICT (leader) DO UPDATE SET from_date = excluded.from_date,
+             from_name = excluded.from_name, from_hash = excluded.from_hash
+         WHERE (excluded.from_date, excluded.from_name, excluded.from_hash)
+             < (dirty.from_date, dirty.from_name, dirty.from_hash)",
+    )?;
+    stmt.execute(params![article_id, key.0, key.1, key.2])?;
+    Ok(())
+}
+
 fn insert_article(
     tx: &Transaction,
     file: &FileVersion,
@@ -534,112 +515,256 @@ fn refresh_name(tx: &Transaction, article_id: i64) -> Result<bool, StoreError> {
     Ok(changed > 0)
 }
 
-fn article_leaders(tx: &Transaction, article_id: i64) -> Result<Vec<String>, StoreError> {
-    let mut stmt = tx.prepare("SELECT DISTINCT leader FROM claims WHERE article_id = ?1")?;
-    let rows = stmt.query_map([article_id], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// A leader's current (non-historical) claims grouped into reports, in
-/// timeline order.
-fn reports(conn: &Connection, leader: &str) -> Result<Vec<Report>, StoreError> {
+/// A leader's current (non-historical) claims from `from` on, grouped into
+/// reports in timeline order, passed to `each` one report at a time so that
+/// memory stays flat however long the timeline.
+fn for_each_report(
+    conn: &Connection,
+    leader: &str,
+    from: Option<&ReportKey>,
+    mut each: impl FnMut(&Report, &ReportKey) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let (date, name, hash) = from
+        .cloned()
+        .unwrap_or_else(|| (String::new(), String::new(), String::new()));
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.name, a.date, c.venue, c.stance, c.evidence
-         FROM claims c JOIN articles a ON a.id = c.article_id
-         WHERE c.leader = ?1 AND c.historical = 0
+        "SELECT a.id, a.name, a.date, a.hash, c.venue, c.stance, c.evidence
+         FROM articles a JOIN claims c ON c.article_id = a.id
+         WHERE c.leader = ?1 AND c.historical = 0 AND (a.date, a.name, a.hash) >= (?2, ?3, ?4)
          ORDER BY a.date, a.name, a.hash, c.seq",
     )?;
-    let mut rows = stmt.query([leader])?;
-    let mut reports: Vec<Report> = Vec::new();
-    let mut last_id = None;
+    let mut rows = stmt.query(params![leader, date, name, hash])?;
+    let mut current: Option<(i64, Report, ReportKey)> = None;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let claim = ReportClaim {
-            venue: r.get(3)?,
-            stance: parse_stance(&r.get::<_, String>(4)?)?,
-            evidence: r.get(5)?,
+            venue: r.get(4)?,
+            stance: parse_stance(&r.get::<_, String>(5)?)?,
+            evidence: r.get(6)?,
         };
-        match reports.last_mut() {
-            Some(report) if last_id == Some(id) => report.claims.push(claim),
-            _ => reports.push(Report {
-                article: r.get(1)?,
-                date: parse_date(&r.get::<_, String>(2)?)?,
-                claims: vec![claim],
-            }),
+        match &mut current {
+            Some((current_id, report, _)) if *current_id == id => report.claims.push(claim),
+            _ => {
+                if let Some((_, report, key)) = current.take() {
+                    each(&report, &key)?;
+                }
+                let date_text: String = r.get(2)?;
+                let report = Report {
+                    article: r.get(1)?,
+                    date: parse_date(&date_text)?,
+                    claims: vec![claim],
+                };
+                let key = (date_text, r.get(1)?, r.get(3)?);
+                current = Some((id, report, key));
+            }
         }
-        last_id = Some(id);
     }
+    if let Some((_, report, key)) = current {
+        each(&report, &key)?;
+    }
+    Ok(())
+}
+
+/// A leader's current claims grouped into reports, in timeline order.
+fn reports(conn: &Connection, leader: &str) -> Result<Vec<Report>, StoreError> {
+    let mut reports = Vec::new();
+    for_each_report(conn, leader, None, |report, _| {
+        reports.push(report.clone());
+        Ok(())
+    })?;
     Ok(reports)
 }
 
-/// Rewrites a leader's positions and changes from their reports; returns the
-/// changes that were not in the log before.
-fn rederive(tx: &Transaction, leader: &str) -> Result<Vec<LeaderChange>, StoreError> {
-    let derived = diff::derive(&reports(tx, leader)?);
+/// Brings a leader's positions and changes up to date with their claims,
+/// from `from` (the earliest report that changed) on. When everything before
+/// `from` was applied already, only the reports from there on are applied;
+/// otherwise the timeline is replayed. Returns the changes that are new to
+/// the log.
+fn derive_leader(
+    tx: &Transaction,
+    leader: &str,
+    from: &ReportKey,
+) -> Result<Vec<LeaderChange>, StoreError> {
+    let derived: Option<(ReportKey, usize)> = tx
+        .prepare_cached(
+            "SELECT last_date, last_name, last_hash, changes FROM derived WHERE leader = ?1",
+        )?
+        .query_row([leader], |r| {
+            Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?))
+        })
+        .optional()?;
+    let resume = derived.filter(|(last, _)| from > last);
+
     // A change is the same change when all of what it says is the same.
-    type Key = (String, Option<String>, String, String, String);
-    let before: HashSet<Key> = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT venue, from_stance, to_stance, date, article FROM changes WHERE leader = ?1",
-        )?;
-        let rows = stmt.query_map([leader], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?;
-        rows.collect::<Result<_, _>>()?
+    type Key = (String, Option<Stance>, Stance, Date, String);
+    let key = |c: &Change| (c.venue.clone(), c.from, c.to, c.date, c.article.clone());
+    let (mut replay, mut seq, start, before) = match resume {
+        Some((_, count)) => {
+            let positions = leader_positions(tx, leader)?;
+            (Replay::resume(positions), count, Some(from), None)
+        }
+        None => {
+            let filter = ChangeFilter {
+                leader: Some(leader.to_string()),
+                since: None,
+            };
+            let before: HashSet<Key> = changes(tx, &filter)?
+                .iter()
+                .map(|c| key(&c.change))
+                .collect();
+            tx.execute("DELETE FROM changes WHERE leader = ?1", [leader])?;
+            (Replay::default(), 0, None, Some(before))
+        }
     };
-    tx.execute("DELETE FROM positions WHERE leader = ?1", [leader])?;
-    tx.execute("DELETE FROM changes WHERE leader = ?1", [leader])?;
-    {
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO positions (leader, venue, stance, since, last_seen, article, evidence)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for p in &derived.positions {
-            stmt.execute(params![
-                leader,
-                p.venue,
-                p.stance.as_str(),
-                p.since.to_string(),
-                p.last_seen.to_string(),
-                p.article,
-                p.evidence
-            ])?;
-        }
-    }
+
     let mut added = Vec::new();
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO changes (leader, seq, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?;
-    for (seq, c) in derived.changes.into_iter().enumerate() {
-        stmt.execute(params![
-            leader,
-            seq,
-            c.venue,
-            c.kind.as_str(),
-            c.from.map(Stance::as_str),
-            c.to.as_str(),
-            c.date.to_string(),
-            c.article,
-            c.previous_article,
-            c.evidence,
-            c.diff
-        ])?;
-        let key = (
-            c.venue.clone(),
-            c.from.map(|s| s.as_str().to_string()),
-            c.to.as_str().to_string(),
-            c.date.to_string(),
-            c.article.clone(),
-        );
-        if !before.contains(&key) {
-            added.push(LeaderChange {
-                leader: leader.to_string(),
-                change: c,
-            });
-        }
+    let mut last: Option<ReportKey> = None;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO changes (leader, seq, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for_each_report(tx, leader, start, |report, report_key| {
+            for c in replay.apply(report) {
+                insert.execute(params![
+                    leader,
+                    seq,
+                    c.venue,
+                    c.kind.as_str(),
+                    c.from.map(Stance::as_str),
+                    c.to.as_str(),
+                    c.date.to_string(),
+                    c.article,
+                    c.previous_article,
+                    c.evidence,
+                    c.diff
+                ])?;
+                seq += 1;
+                if !before.as_ref().is_some_and(|b| b.contains(&key(&c))) {
+                    added.push(LeaderChange {
+                        leader: leader.to_string(),
+                        change: c,
+                    });
+                }
+            }
+            last = Some(report_key.clone());
+            Ok(())
+        })?;
     }
+
+    tx.execute("DELETE FROM positions WHERE leader = ?1", [leader])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO positions (leader, venue, stance, since, last_seen, article, evidence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for p in replay.into_positions() {
+        insert.execute(params![
+            leader,
+            p.venue,
+            p.stance.as_str(),
+            p.since.to_string(),
+            p.last_seen.to_string(),
+            p.article,
+            p.evidence
+        ])?;
+    }
+    match last.or(resume.map(|(last, _)| last)) {
+        Some((date, name, hash)) => tx
+            .prepare_cached(
+                "INSERT INTO derived (leader, last_date, last_name, last_hash, changes) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (leader) DO UPDATE SET last_date = ?2, last_name = ?3, last_hash = ?4, changes = ?5",
+            )?
+            .execute(params![leader, date, name, hash, seq])?,
+        None => tx.execute("DELETE FROM derived WHERE leader = ?1", [leader])?,
+    };
     Ok(added)
+}
+
+fn leader_positions(conn: &Connection, leader: &str) -> Result<Vec<Position>, StoreError> {
+    Ok(positions(conn, Some(leader))?
+        .into_iter()
+        .map(|p| p.position)
+        .collect())
+}
+
+/// The current positions (of one leader, or all), by leader and venue.
+fn positions(conn: &Connection, leader: Option<&str>) -> Result<Vec<LeaderPosition>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT leader, venue, stance, since, last_seen, article, evidence
+             FROM positions WHERE (?1 IS NULL OR leader = ?1) ORDER BY leader, venue",
+    )?;
+    let rows = stmt.query_map([leader], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (leader, venue, stance, since, last_seen, article, evidence) = row?;
+        out.push(LeaderPosition {
+            leader,
+            position: Position {
+                venue,
+                stance: parse_stance(&stance)?,
+                since: parse_date(&since)?,
+                last_seen: parse_date(&last_seen)?,
+                article,
+                evidence,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The change log, oldest first.
+fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<Vec<LeaderChange>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+            "SELECT leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
+             FROM changes
+             WHERE (?1 IS NULL OR leader = ?1) AND (?2 IS NULL OR date >= ?2)
+             ORDER BY date, article, leader, seq",
+        )?;
+    let since = filter.since.map(|d| d.to_string());
+    let rows = stmt.query_map(params![filter.leader, since], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, String>(8)?,
+            r.get::<_, String>(9)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (leader, venue, kind, from, to, date, article, previous_article, evidence, diff) = row?;
+        out.push(LeaderChange {
+            leader,
+            change: Change {
+                venue,
+                kind: ChangeKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
+                from: from.as_deref().map(parse_stance).transpose()?,
+                to: parse_stance(&to)?,
+                date: parse_date(&date)?,
+                article,
+                previous_article,
+                evidence,
+                diff,
+            },
+        });
+    }
+    Ok(out)
 }
 
 fn parse_stance(s: &str) -> Result<Stance, StoreError> {
@@ -686,7 +811,15 @@ mod tests {
         inode: 1,
     };
 
-    fn put(store: &mut Store, path: &str, hash: &str, day: i8, claims: &[Claim]) -> Recorded {
+    /// Records a file and derives, as the live path does; returns the
+    /// changes added.
+    fn put(
+        store: &mut Store,
+        path: &str,
+        hash: &str,
+        day: i8,
+        claims: &[Claim],
+    ) -> Vec<LeaderChange> {
         let file = FileVersion {
             path,
             name: path.trim_start_matches('/'),
@@ -694,11 +827,16 @@ mod tests {
             hash,
         };
         let a = article(day);
-        let content = (!store.has_content(hash).expect("query")).then_some(Content {
-            article: &a,
-            claims,
-        });
-        store.record(&file, content).expect("record")
+        store
+            .write(|w| {
+                let content = (!w.has_content(hash)?).then_some(Content {
+                    article: &a,
+                    claims,
+                });
+                w.record(&file, content)?;
+                w.derive()
+            })
+            .expect("record")
     }
 
     #[test]
@@ -711,7 +849,7 @@ mod tests {
             5,
             &[claim("putin", Stance::Rejects, "kyiv")],
         );
-        assert_eq!(r.changes.len(), 1);
+        assert_eq!(r.len(), 1);
         // An older report arrives late: the later one becomes a reversal.
         let r = put(
             &mut s,
@@ -720,7 +858,7 @@ mod tests {
             1,
             &[claim("putin", Stance::Proposes, "kyiv")],
         );
-        let kinds: Vec<_> = r.changes.iter().map(|c| c.change.kind).collect();
+        let kinds: Vec<_> = r.iter().map(|c| c.change.kind).collect();
         assert_eq!(kinds, [ChangeKind::New, ChangeKind::Reversed]);
         let log = s.changes(&ChangeFilter::default()).expect("changes");
         assert_eq!(log.len(), 2);
@@ -728,6 +866,72 @@ mod tests {
         assert_eq!(
             s.positions().expect("positions")[0].position.stance,
             Stance::Rejects
+        );
+    }
+
+    #[test]
+    fn batches_derived_later_equal_articles_derived_one_by_one() {
+        let reports: Vec<(String, String, i8, Vec<Claim>)> = (0..40)
+            .map(|i: i8| {
+                let stance = if i % 3 == 0 {
+                    Stance::Rejects
+                } else {
+                    Stance::Proposes
+                };
+                let venue = ["moscow", "kyiv", "minsk"][(i % 3) as usize];
+                // Dates out of file order, so later files land earlier in the timeline.
+                let day = (1 + (i as i32 * 7) % 28) as i8;
+                (
+                    format!("/f{i:02}"),
+                    format!("h{i}"),
+                    day,
+                    vec![claim("putin", stance, venue)],
+                )
+            })
+            .collect();
+        let mut one_by_one = Store::in_memory().expect("db");
+        for (path, hash, day, claims) in &reports {
+            put(&mut one_by_one, path, hash, *day, claims);
+        }
+        let mut batched = Store::in_memory().expect("db");
+        batched
+            .write(|w| {
+                for (path, hash, day, claims) in &reports {
+                    let file = FileVersion {
+                        path,
+                        name: path.trim_start_matches('/'),
+                        meta: META,
+                        hash,
+                    };
+                    let a = article(*day);
+                    w.record(
+                        &file,
+                        Some(Content {
+                            article: &a,
+                            claims,
+                        }),
+                    )?;
+                }
+                Ok(())
+            })
+            .expect("batch");
+        assert!(
+            batched.positions().expect("positions").is_empty(),
+            "not derived yet"
+        );
+        batched.write(|w| w.derive()).expect("derive");
+        let all = ChangeFilter::default();
+        assert_eq!(
+            batched.changes(&all).expect("c"),
+            one_by_one.changes(&all).expect("c")
+        );
+        assert_eq!(
+            batched.positions().expect("p"),
+            one_by_one.positions().expect("p")
+        );
+        assert_eq!(
+            batched.timeline("putin").expect("t").changes.len(),
+            one_by_one.changes(&all).expect("c").len()
         );
     }
 
@@ -770,7 +974,8 @@ mod tests {
     fn rejected_and_recorded_files_are_known_by_metadata() {
         let mut s = Store::in_memory().expect("db");
         assert!(!s.is_unchanged("/x", META).expect("query"));
-        s.reject("/x", META, "the file is binary").expect("reject");
+        s.write(|w| w.reject("/x", META, "the file is binary"))
+            .expect("reject");
         assert!(s.is_unchanged("/x", META).expect("query"));
         let newer = FileMeta {
             mtime_ns: 2,

@@ -7,21 +7,29 @@ use std::time::Duration;
 
 use crate::util::{poll, seed_files, Workspace};
 
-const DEADLINE: Duration = Duration::from_secs(20);
+pub const DEADLINE: Duration = Duration::from_secs(20);
 
 /// A running daemon whose log goes to a file; killed if the test fails.
-struct Daemon {
-    child: Child,
+pub struct Daemon {
+    pub child: Child,
     log: PathBuf,
 }
 
 impl Daemon {
-    fn start(ws: &Workspace) -> Daemon {
-        std::fs::create_dir_all(&ws.state).expect("state dir");
-        let log = ws.state.join("test-daemon.log");
+    pub fn start(ws: &Workspace) -> Daemon {
+        Daemon::spawn(ws.cmd(&["watch"]), ws)
+    }
+
+    /// Starts `cmd` (a `watch` command) with its log in the workspace.
+    pub fn spawn(mut cmd: std::process::Command, ws: &Workspace) -> Daemon {
+        let logs = ws.state.parent().expect("workspace").join("logs");
+        std::fs::create_dir_all(&logs).expect("log dir");
+        let log = logs.join(format!(
+            "daemon-{}.log",
+            std::fs::read_dir(&logs).map(|d| d.count()).unwrap_or(0)
+        ));
         let file = std::fs::File::create(&log).expect("log file");
-        let child = ws
-            .cmd(&["watch"])
+        let child = cmd
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()
@@ -29,16 +37,16 @@ impl Daemon {
         Daemon { child, log }
     }
 
-    fn log(&self) -> String {
+    pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    fn wait_for_log(&self, needle: &str) {
+    pub fn wait_for_log(&self, needle: &str) {
         poll(DEADLINE, || self.log().contains(needle).then_some(()))
             .unwrap_or_else(|| panic!("daemon never logged {needle:?}:\n{}", self.log()));
     }
 
-    fn terminate(&mut self) -> std::process::ExitStatus {
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
         let status = std::process::Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
@@ -57,7 +65,7 @@ impl Drop for Daemon {
     }
 }
 
-fn has_position(ws: &Workspace, leader: &str, venue: &str) -> bool {
+pub fn has_position(ws: &Workspace, leader: &str, venue: &str) -> bool {
     ws.json(&["positions", "--json"])
         .as_array()
         .expect("list")
@@ -143,7 +151,7 @@ fn ignored_files_are_not_ingested() {
     );
 }
 
-fn write_backlog(dir: &Path, n: usize) {
+pub fn write_backlog(dir: &Path, n: usize) {
     let seeds: Vec<String> = seed_files()
         .iter()
         .map(|p| std::fs::read_to_string(p).expect("seed"))

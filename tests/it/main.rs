@@ -3,4 +3,7 @@
 
 mod cli;
 mod daemon;
+mod faults;
+mod fuzz;
+mod service;
 mod util;

@@ -121,3 +121,14 @@ pub fn permutations<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
     }
     out
 }
+
+impl Workspace {
+    /// Row counts, or zeros while there is no database yet.
+    pub fn counts_if_any(&self) -> (u64, u64, u64, u64, u64) {
+        if self.state.join("venuewatch.db").exists() {
+            self.counts()
+        } else {
+            (0, 0, 0, 0, 0)
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! Faults and bad input: each gets a clear log line (and a `rejected` record
+//! where it is about a file), loses nothing, and the daemon keeps running.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::daemon::{has_position, write_backlog, Daemon, DEADLINE};
+use crate::util::{poll, seed_files, Workspace};
+
+fn rejected_reasons(ws: &Workspace) -> Vec<(String, String)> {
+    ws.json(&["status", "--json"])["rejected"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| {
+            let name = Path::new(r["path"].as_str().expect("path"))
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (name, r["reason"].as_str().expect("reason").to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn bad_files_are_rejected_with_reasons_and_the_daemon_keeps_going() {
+    let ws = Workspace::new();
+    let mut cmd = ws.cmd(&["watch"]);
+    cmd.args(["--max-size", "20000"]);
+    let daemon = Daemon::spawn(cmd, &ws);
+    daemon.wait_for_log("watching");
+
+    std::fs::write(
+        ws.dir.join("binary.txt"),
+        b"PK\x03\x04\x00\x00\x14\x00binary",
+    )
+    .expect("write");
+    std::fs::write(ws.dir.join("empty.txt"), b"").expect("write");
+    std::fs::write(ws.dir.join("huge.txt"), "Putin said so. ".repeat(2000)).expect("write");
+    // A file that vanishes between its event and its read.
+    std::fs::write(ws.dir.join("gone.txt"), "here and gone").expect("write");
+    std::fs::remove_file(ws.dir.join("gone.txt")).expect("remove");
+    std::fs::copy(&seed_files()[3], ws.dir.join("good.txt")).expect("copy");
+
+    poll(DEADLINE, || {
+        (rejected_reasons(&ws).len() == 3 && ws.counts().0 == 1).then_some(())
+    })
+    .unwrap_or_else(|| panic!("not all files handled:\n{}", daemon.log()));
+    let reasons = rejected_reasons(&ws);
+    let reason = |name: &str| {
+        reasons
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("{name} not rejected: {reasons:?}"))
+    };
+    assert!(reason("binary.txt").contains("binary"));
+    assert!(reason("empty.txt").contains("empty"));
+    assert!(reason("huge.txt").contains("limit"));
+    let log = daemon.log();
+    for name in ["binary.txt", "empty.txt", "huge.txt"] {
+        assert!(
+            log.lines().any(|l| l.contains("WARN") && l.contains(name)),
+            "{name}:\n{log}"
+        );
+    }
+    assert!(daemon.log().contains("ingested article"));
+}
+
+#[test]
+fn nested_folders_moved_in_folders_and_a_recreated_folder_are_watched() {
+    let ws = Workspace::new();
+    let seeds = seed_files();
+    let daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+
+    std::fs::create_dir_all(ws.dir.join("2026/01")).expect("mkdir");
+    std::fs::copy(&seeds[3], ws.dir.join("2026/01/nested.txt")).expect("copy");
+    poll(DEADLINE, || (ws.counts().0 == 1).then_some(()))
+        .unwrap_or_else(|| panic!("nested file not ingested:\n{}", daemon.log()));
+
+    // A folder with files in it, moved in whole.
+    let outside = ws.dir.parent().expect("tmp").join("batch");
+    std::fs::create_dir(&outside).expect("mkdir");
+    std::fs::copy(&seeds[4], outside.join("moved.txt")).expect("copy");
+    std::fs::rename(&outside, ws.dir.join("batch")).expect("move in");
+    poll(DEADLINE, || (ws.counts().0 == 2).then_some(()))
+        .unwrap_or_else(|| panic!("moved-in folder not scanned:\n{}", daemon.log()));
+
+    // The watched folder itself is deleted and created again.
+    std::fs::remove_dir_all(&ws.dir).expect("delete folder");
+    daemon.wait_for_log("watched folder is gone");
+    std::fs::create_dir(&ws.dir).expect("recreate");
+    std::fs::copy(&seeds[1], ws.dir.join("after.txt")).expect("copy");
+    poll(DEADLINE, || (ws.counts().0 == 3).then_some(()))
+        .unwrap_or_else(|| panic!("file in recreated folder not ingested:\n{}", daemon.log()));
+}
+
+#[test]
+fn symlinks_are_followed_only_inside_the_watched_folder() {
+    let ws = Workspace::new();
+    let seeds = seed_files();
+    let outside = ws.dir.parent().expect("tmp").join("secret.txt");
+    std::fs::copy(&seeds[3], &outside).expect("copy");
+    std::os::unix::fs::symlink(&outside, ws.dir.join("outside-link.txt")).expect("link");
+    std::fs::copy(&seeds[4], ws.dir.join("real.txt")).expect("copy");
+    std::os::unix::fs::symlink(ws.dir.join("real.txt"), ws.dir.join("inside-link.txt"))
+        .expect("link");
+    let out = ws.run(&["ingest"]);
+    let (articles, files, ..) = ws.counts();
+    assert_eq!((articles, files), (1, 1), "only real.txt, once");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("outside-link.txt") && log.contains("outside the watched folder"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_busy_database_delays_the_article_but_does_not_lose_it() {
+    let ws = Workspace::new();
+    let daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    let conn = rusqlite::Connection::open(ws.state.join("venuewatch.db")).expect("open");
+    conn.execute_batch("BEGIN EXCLUSIVE")
+        .expect("lock the database");
+    std::fs::copy(&seed_files()[3], ws.dir.join("a.txt")).expect("copy");
+    daemon.wait_for_log("will retry");
+    conn.execute_batch("COMMIT").expect("unlock");
+    drop(conn);
+    poll(DEADLINE, || {
+        has_position(&ws, "putin", "moscow").then_some(())
+    })
+    .unwrap_or_else(|| panic!("article lost:\n{}", daemon.log()));
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// `cmd` run as an unprivileged user, so that file permissions apply even
+/// when the tests run as root (as in CI).
+fn unprivileged(cmd: &Command, owned: &[&Path]) -> Command {
+    if !running_as_root() {
+        let mut same = Command::new(cmd.get_program());
+        same.args(cmd.get_args());
+        return same;
+    }
+    for path in owned {
+        let ok = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(path)
+            .status()
+            .expect("chown");
+        assert!(ok.success());
+    }
+    let mut wrapped = Command::new("setpriv");
+    wrapped
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .env("RUST_LOG", "info");
+    wrapped
+}
+
+#[test]
+fn an_unreadable_file_is_retried_once_readable() {
+    let ws = Workspace::new();
+    std::fs::create_dir_all(&ws.state).expect("state");
+    let tmp = ws.dir.parent().expect("tmp");
+    let cmd = unprivileged(&ws.cmd(&["watch"]), &[tmp]);
+    let daemon = Daemon::spawn(cmd, &ws);
+    daemon.wait_for_log("watching");
+    let file = ws.dir.join("locked.txt");
+    std::fs::copy(&seed_files()[3], &file).expect("copy");
+    set_mode(&file, 0o000);
+    std::fs::rename(&file, ws.dir.join("locked-in-place.txt")).expect("rename into place");
+    daemon.wait_for_log("ermission denied");
+    set_mode(&ws.dir.join("locked-in-place.txt"), 0o644);
+    poll(DEADLINE, || {
+        has_position(&ws, "putin", "moscow").then_some(())
+    })
+    .unwrap_or_else(|| panic!("not retried:\n{}", daemon.log()));
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[test]
+fn a_corrupt_database_is_refused_and_left_alone() {
+    let ws = Workspace::new();
+    std::fs::create_dir_all(&ws.state).expect("state");
+    let db = ws.state.join("venuewatch.db");
+    let garbage = b"this is not a database, but it is someone's file".repeat(100);
+    std::fs::write(&db, &garbage).expect("write");
+    let out = ws.cmd(&["watch"]).output().expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(
+        err.contains("venuewatch.db") && err.contains("not a database"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&db).expect("read"), garbage);
+}
+
+#[test]
+fn a_read_only_state_folder_is_refused_and_left_alone() {
+    let ws = Workspace::new();
+    std::fs::copy(&seed_files()[3], ws.dir.join("a.txt")).expect("copy");
+    ws.run(&["ingest"]);
+    let db = ws.state.join("venuewatch.db");
+    let before = std::fs::read(&db).expect("read");
+    // Owned by root (or by us) and read-only: the unprivileged daemon cannot write.
+    set_mode(&ws.state, 0o555);
+    for f in std::fs::read_dir(&ws.state).expect("list") {
+        set_mode(&f.expect("entry").path(), 0o444);
+    }
+    // Others may enter the temp folder, but not write the state folder.
+    set_mode(ws.dir.parent().expect("tmp"), 0o755);
+    let out = unprivileged(&ws.cmd(&["watch"]), &[])
+        .output()
+        .expect("run");
+    set_mode(&ws.state, 0o755);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(
+        err.contains(&ws.state.display().to_string()),
+        "names the path: {err}"
+    );
+    assert_eq!(std::fs::read(&db).expect("read"), before);
+}
+
+/// A deterministic pseudo-random sequence (xorshift), so a failure reproduces.
+fn xorshift(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+fn snapshot(
+    ws: &Workspace,
+) -> (
+    serde_json::Value,
+    serde_json::Value,
+    (u64, u64, u64, u64, u64),
+) {
+    (
+        ws.json(&["positions", "--json"]),
+        ws.json(&["changes", "--json"]),
+        ws.counts(),
+    )
+}
+
+#[test]
+fn sigkill_at_ten_random_points_loses_and_duplicates_nothing() {
+    const N: usize = 2000;
+    let ws = Workspace::new();
+    write_backlog(&ws.dir, N);
+
+    // The reference: one clean run over the same files.
+    let clean = Workspace::new();
+    let out = clean
+        .cmd(&["ingest"])
+        .arg(&ws.dir)
+        .output()
+        .expect("clean run");
+    assert!(out.status.success());
+    let expected = snapshot(&clean);
+    assert_eq!(expected.2 .0, N as u64);
+
+    let mut seed = 0x5eed_u64;
+    let mut killed_mid_backlog = 0;
+    for _ in 0..10 {
+        let mut daemon = Daemon::start(&ws);
+        // Kill after a random number of further articles (up to ~8% of the backlog).
+        let target = ws.counts_if_any().0 + 1 + xorshift(&mut seed) % (N as u64 / 12);
+        poll(DEADLINE, || {
+            (ws.counts_if_any().0 >= target || daemon.log().contains("watching")).then_some(())
+        });
+        daemon.child.kill().expect("SIGKILL");
+        daemon.child.wait().expect("reap");
+        if ws.counts_if_any().0 < N as u64 {
+            killed_mid_backlog += 1;
+        }
+    }
+    assert!(
+        killed_mid_backlog >= 5,
+        "kills landed mid-backlog only {killed_mid_backlog} times"
+    );
+
+    let store = venuewatch::store::Store::open(&ws.state.join("venuewatch.db")).expect("open");
+    assert_eq!(store.integrity_check().expect("check"), Ok(()));
+    drop(store);
+    ws.run(&["ingest"]);
+    assert_eq!(snapshot(&ws), expected);
+}
