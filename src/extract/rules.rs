@@ -241,6 +241,7 @@ impl Run<'_> {
         sent.refs = (0..sent.ments.len())
             .map(|m| self.resolve(&sent, m))
             .collect();
+        name_titles(&mut sent);
         sent.first = dateline_end(&sent);
         sent.absorbed = absorbed_cues(&sent);
         sent
@@ -465,7 +466,9 @@ impl Run<'_> {
         }
         // "he was invited to Budapest": the subject of a passive is the one
         // invited; with no "by" agent nobody's position is stated.
-        let participle = s.norm(cue.start).ends_with("ed") && !s.has_cue(m, CueKind::Host);
+        let participle = cue.end - cue.start == 1
+            && s.norm(cue.start).ends_with("ed")
+            && !s.has_cue(m, CueKind::Host);
         if class == Class::Verb && participle && passive.is_none() && cue.start > s.first {
             let mut p = cue.start - 1;
             while p > s.first && w.negation.contains(s.norm(p)) {
@@ -1009,15 +1012,18 @@ impl Run<'_> {
         let Some((_, territory)) = self.place(s, n) else {
             return false;
         };
-        if !self.usable(s, n) {
-            return false;
-        }
         let mention = &s.ments[n];
         let mut p = mention.start;
         while p > cue_end && w.determiner.contains(s.norm(p - 1)) {
             p -= 1;
         }
-        if p <= cue_end || s.ending_at(p).is_some_and(|c| s.absorbed[c]) {
+        // Right after the cue it is its object ("rejects Vatican offer"),
+        // whatever follows.
+        let object = p <= cue_end || s.ending_at(p).is_some_and(|c| s.absorbed[c]);
+        if !self.usable(s, n, object) {
+            return false;
+        }
+        if object {
             return true;
         }
         let prev = s.norm(p - 1);
@@ -1031,7 +1037,7 @@ impl Run<'_> {
     /// Whether place mention `n` before a predicate is its venue.
     fn licensed_before(&self, s: &Sent, n: usize) -> bool {
         let w = &self.ex.words;
-        if self.place(s, n).is_none() || !self.usable(s, n) {
+        if self.place(s, n).is_none() || !self.usable(s, n, false) {
             return false;
         }
         let start = s.ments[n].start;
@@ -1045,7 +1051,7 @@ impl Run<'_> {
 
     /// Not where a statement was made, not a possessive ("Russia's role"),
     /// not the subject of a verb that follows ("Moscow rejected").
-    fn usable(&self, s: &Sent, n: usize) -> bool {
+    fn usable(&self, s: &Sent, n: usize, object: bool) -> bool {
         let w = &self.ex.words;
         let mention = &s.ments[n];
         let mut p = mention.start;
@@ -1078,9 +1084,10 @@ impl Run<'_> {
             return false;
         }
         let next = s.starting_at(mention.end);
-        !next.is_some_and(|c| {
-            s.is_speech(c) || s.stance_cue(c).is_some_and(|(_, k)| k == Class::Verb)
-        })
+        object
+            || !next.is_some_and(|c| {
+                s.is_speech(c) || s.stance_cue(c).is_some_and(|(_, k)| k == Class::Verb)
+            })
     }
 
     /// Place `n` and the places listed after it ("Turkey, the Vatican or
@@ -1094,7 +1101,7 @@ impl Run<'_> {
             let next_start = s.ments[next].start;
             let linked =
                 self.list_gap(s, end, next_start) || self.list_extension(s, end, next_start);
-            if !linked || !self.usable(s, next) {
+            if !linked || !self.usable(s, next, false) {
                 break;
             }
             match self.place(s, next) {
@@ -1115,7 +1122,7 @@ impl Run<'_> {
             let Some(prev) = (lo..start).rev().find_map(|i| s.ending_at(i + 1)) else {
                 break;
             };
-            if !self.list_gap(s, s.ments[prev].end, start) || !self.usable(s, prev) {
+            if !self.list_gap(s, s.ments[prev].end, start) || !self.usable(s, prev, false) {
                 break;
             }
             match self.place(s, prev) {
@@ -1424,4 +1431,24 @@ fn capitalised(s: &Sent, i: usize) -> bool {
             .get(t.start..t.end)
             .and_then(|o| o.chars().next())
             .is_some_and(char::is_uppercase)
+}
+
+/// "Ukrainian President Volodymyr Zelensky": a title next to the leader's
+/// own name is the leader speaking, not someone for them.
+fn name_titles(s: &mut Sent) {
+    for m in 1..s.ments.len() {
+        if s.ments[m - 1].end != s.ments[m].start {
+            continue;
+        }
+        let (Some(Ref::Person(a)), Some(Ref::Person(b))) = (&s.refs[m - 1], &s.refs[m]) else {
+            continue;
+        };
+        if a.leader == b.leader && (a.speaker.is_none() || b.speaker.is_none()) {
+            for i in [m - 1, m] {
+                if let Some(Ref::Person(w)) = &mut s.refs[i] {
+                    w.speaker = None;
+                }
+            }
+        }
+    }
 }

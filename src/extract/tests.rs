@@ -746,3 +746,27 @@ fn an_empty_lexicon_extracts_nothing() {
         .extract(&article("2026-01-30", "Putin invited Zelensky to Moscow."))
         .is_empty());
 }
+
+#[test]
+fn a_place_right_after_a_cue_is_its_object() {
+    let mut a = article("2026-02-10", "Nothing here.");
+    a.title = Some("Kremlin rejects Istanbul offer as Zelensky pushes for Ankara".to_string());
+    let claims = extractor().extract(&a);
+    let got: Vec<_> = claims
+        .iter()
+        .map(|c| (c.leader.as_str(), c.venue.as_str()))
+        .collect();
+    assert_eq!(got, [("putin", "istanbul"), ("zelensky", "ankara")]);
+    check("Moscow rejected the plan.", &[]);
+}
+
+#[test]
+fn a_title_next_to_a_name_is_the_leader_himself() {
+    let claims = extractor().extract(&article(
+        "2026-02-10",
+        "Ukrainian President Volodymyr Zelensky said he was prepared to meet Putin in Istanbul.",
+    ));
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+    assert_eq!(claims[0].speaker, None);
+    assert_eq!(claims[0].venue, "istanbul");
+}
