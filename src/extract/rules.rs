@@ -1246,7 +1246,10 @@ impl Run<'_> {
                     .parse::<i16>()
                     .is_ok_and(|y| (1900..self.date.year()).contains(&y))
                 && i > 0
-                && w.past_marker.contains(s.norm(i - 1))
+                && (w.past_marker.contains(s.norm(i - 1))
+                    || (i > 1
+                        && w.determiner.contains(s.norm(i - 1))
+                        && w.past_marker.contains(s.norm(i - 2))))
         })
     }
 }
@@ -1348,7 +1351,9 @@ fn ends_clause(s: &Sent, end: usize) -> bool {
 fn absorbed_cues(s: &Sent) -> Vec<bool> {
     let mut out = vec![false; s.ments.len()];
     for (m, mention) in s.ments.iter().enumerate() {
-        if s.stance_cue(m).map(|(_, c)| c) != Some(Class::Speaker) {
+        // Only trips and invitations ("to come to") join an earlier cue;
+        // an exception ("anywhere but") stands on its own.
+        if s.stance_cue(m) != Some((Stance::Proposes, Class::Speaker)) {
             continue;
         }
         let lo = mention.start.saturating_sub(5);

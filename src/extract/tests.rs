@@ -372,6 +372,22 @@ fn reject_cues() {
 }
 
 #[test]
+fn exceptions_reject_what_they_except() {
+    check(
+        "Zelensky said he was ready to meet Putin in Istanbul or Ankara, but not in Moscow.",
+        &[
+            "zelensky proposes istanbul",
+            "zelensky proposes ankara",
+            "zelensky rejects moscow",
+        ],
+    );
+    check(
+        "Zelensky said he would meet Putin anywhere but Moscow.",
+        &["zelensky rejects moscow"],
+    );
+}
+
+#[test]
 fn negation_flips_and_is_bounded() {
     check(
         "Zelensky would not meet Putin in Moscow.",
