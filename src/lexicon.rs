@@ -272,6 +272,13 @@ pub struct Cues {
     /// Kyiv").
     #[serde(default)]
     pub relative: Vec<String>,
+    /// Modal verbs: a propose cue opening with one also matches with a
+    /// negator after it ("would host" -> "would not host").
+    #[serde(default)]
+    pub modal: Vec<String>,
+    /// Contracted negations of modals, as `modal=negated` ("will=won't").
+    #[serde(default)]
+    pub modal_negation: Vec<String>,
     /// Words that, said of a venue, refer to the last venue named ("there").
     #[serde(default)]
     pub deictic_place: Vec<String>,

@@ -156,6 +156,30 @@ impl Words {
     }
 }
 
+/// "would host" -> "would not host", "would never host", "won't host".
+fn negated_forms(phrase: &str, cues: &crate::lexicon::Cues) -> Vec<String> {
+    let key = phrase_key(phrase);
+    let mut words = key.split_whitespace();
+    let (Some(first), rest) = (words.next(), words.collect::<Vec<_>>().join(" ")) else {
+        return Vec::new();
+    };
+    if rest.is_empty() || !cues.modal.iter().any(|m| m == first) {
+        return Vec::new();
+    }
+    let mut out = vec![
+        format!("{first} not {rest}"),
+        format!("{first} never {rest}"),
+    ];
+    for pair in &cues.modal_negation {
+        if let Some((modal, negated)) = pair.split_once('=') {
+            if modal == first {
+                out.push(format!("{negated} {rest}"));
+            }
+        }
+    }
+    out
+}
+
 /// The compiled automaton and what each pattern means.
 #[derive(Debug)]
 pub(crate) struct Matcher {
@@ -302,12 +326,25 @@ impl Matcher {
         ];
         for (list, kind) in cue_lists {
             for phrase in list {
-                if phrase.contains("{demonym}") {
-                    for d in &demonyms {
-                        add(&phrase.replace("{demonym}", d), Tag::Cue(kind));
-                    }
+                let forms: Vec<String> = if phrase.contains("{demonym}") {
+                    demonyms
+                        .iter()
+                        .map(|d| phrase.replace("{demonym}", d))
+                        .collect()
                 } else {
-                    add(phrase, Tag::Cue(kind));
+                    vec![phrase.clone()]
+                };
+                for form in forms {
+                    // "would host" -> "would not host", "won't host": the
+                    // rules see the negator inside the cue.
+                    let proposes =
+                        matches!(kind, CueKind::Host | CueKind::Stance(Stance::Proposes, _));
+                    if proposes {
+                        for negated in negated_forms(&form, c) {
+                            add(&negated, Tag::Cue(kind));
+                        }
+                    }
+                    add(&form, Tag::Cue(kind));
                 }
             }
         }

@@ -222,6 +222,7 @@ impl Run<'_> {
             }
             quoted.push(*open);
         }
+        unquote_short(&toks, &mut quoted);
         let ments = self.ex.matcher.find(&toks);
         let mut at = vec![None; toks.len()];
         for (mi, m) in ments.iter().enumerate() {
@@ -422,7 +423,10 @@ impl Run<'_> {
         } else {
             class
         };
-        let stance = if negated(s, cue.start, &w.negation, &w.negation_blocker) {
+        // A negator inside a propose cue ("would not host") or before any cue.
+        let inner = stance == Stance::Proposes
+            && (cue.start..cue.end).any(|i| w.negation.contains(s.norm(i)));
+        let stance = if inner || negated(s, cue.start, &w.negation, &w.negation_blocker) {
             stance.flip()
         } else {
             stance
@@ -715,7 +719,8 @@ impl Run<'_> {
             }
             if let Some(m) = s.ending_at(i) {
                 if self.is_subject(s, m, at) {
-                    let mut out: Vec<Who> = self.who_of(s, m).into_iter().collect();
+                    let mut out: Vec<Who> =
+                        self.same_country_speaker(s, m, at).into_iter().collect();
                     // "X and Y agreed": coordinated subjects.
                     let mut start = s.ments[m].start;
                     while start >= 2 && matches!(s.norm(start - 1), "and" | ",") {
@@ -745,6 +750,30 @@ impl Run<'_> {
             i -= 1;
         }
         Vec::new()
+    }
+
+    /// The holder for subject mention `m`: a place speaks through its
+    /// government, unless someone of that country is quoted saying so ("the
+    /// Swiss president said Switzerland was ready": the one speaking).
+    fn same_country_speaker(&self, s: &Sent, m: usize, at: usize) -> Option<Who> {
+        let who = self.who_of(s, m)?;
+        if !matches!(s.refs[m], Some(Ref::Place { .. })) {
+            return Some(who);
+        }
+        let leaders = &self.ex.lexicon.leaders;
+        let country = leaders[who.leader].country.as_deref();
+        let atts = self.attributions(s);
+        let speaker = atts
+            .into_iter()
+            .rev()
+            .find(|(p, _)| *p < at)
+            .map(|(_, w)| w)
+            .filter(|w| {
+                w.leader != who.leader
+                    && country.is_some()
+                    && leaders[w.leader].country.as_deref() == country
+            });
+        Some(speaker.unwrap_or(who))
     }
 
     /// Where the subject found for the cue at `at` ends (for "X is ready to
@@ -1325,6 +1354,10 @@ fn negated(
 ) -> bool {
     let lo = at.saturating_sub(NEGATION_REACH).max(s.first);
     for i in (lo..at).rev() {
+        // Scare quotes around the negator do not end its reach.
+        if s.norm(i) == "\"" {
+            continue;
+        }
         if s.is_punct(i) || s.at[i].is_some_and(|m| s.is_stance(m)) {
             return false;
         }
@@ -1455,5 +1488,26 @@ fn name_titles(s: &mut Sent) {
                 }
             }
         }
+    }
+}
+
+/// Scare quotes ("called Geneva \"unfriendly\"") are no speech: a quote
+/// opened and closed within the sentence around fewer than four words is
+/// treated as unquoted.
+fn unquote_short(toks: &[Token], quoted: &mut [bool]) {
+    let mut i = 0;
+    while i < toks.len() {
+        if !(quoted[i] && toks[i].norm == "\"" && (i == 0 || !quoted[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let Some(close) = (i + 1..toks.len()).find(|&j| toks[j].norm == "\"") else {
+            break;
+        };
+        let words = (i + 1..close).filter(|&j| toks[j].is_word()).count();
+        if words < 4 && (i..=close).all(|j| quoted[j]) {
+            quoted[i..=close].iter_mut().for_each(|q| *q = false);
+        }
+        i = close + 1;
     }
 }

@@ -262,6 +262,48 @@ fn a_capital_or_country_can_be_its_government() {
 }
 
 #[test]
+fn a_country_quoted_by_its_own_leader_is_that_leader() {
+    check_on(
+        "2027-01-01",
+        "Ukrainian President Petro Poroshenko said Ukraine was ready to host the talks.",
+        &["poroshenko proposes ukraine"],
+    );
+    check_on(
+        "2027-01-01",
+        "Ukraine was ready to host the talks.",
+        &["zelensky proposes ukraine"],
+    );
+}
+
+#[test]
+fn scare_quotes_are_not_speech() {
+    check(
+        "Zelensky spoke. The Kremlin called Istanbul \"unfriendly\" on Monday.",
+        &["putin rejects istanbul"],
+    );
+    check(
+        "Zelensky said he would \"never\" go to Moscow.",
+        &["zelensky rejects moscow"],
+    );
+}
+
+#[test]
+fn negators_inside_modal_cues() {
+    check(
+        "Orban said Hungary would not host the summit.",
+        &["orban rejects hungary"],
+    );
+    check(
+        "Putin said he won't attend talks in Istanbul.",
+        &["putin rejects istanbul"],
+    );
+    check(
+        "The Kremlin said it would not send a delegation to Istanbul.",
+        &["putin rejects istanbul"],
+    );
+}
+
+#[test]
 fn demonym_and_role_name_a_government() {
     check(
         "The Russian foreign minister dismissed Istanbul.",
