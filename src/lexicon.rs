@@ -279,6 +279,10 @@ pub struct Cues {
     /// Contracted negations of modals, as `modal=negated` ("will=won't").
     #[serde(default)]
     pub modal_negation: Vec<String>,
+    /// Nouns of places: a cue on one ("three venues") may name them in a list
+    /// after a colon ("...: Turkey, the Vatican or Switzerland").
+    #[serde(default)]
+    pub venue_noun: Vec<String>,
     /// Words that, said of a venue, refer to the last venue named ("there").
     #[serde(default)]
     pub deictic_place: Vec<String>,

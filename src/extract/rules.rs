@@ -976,7 +976,35 @@ impl Run<'_> {
             }
             i += 1;
         }
-        Vec::new()
+        self.announced_list(s, cue.end)
+    }
+
+    /// "considering three venues for a broader meeting: Turkey, the Vatican
+    /// or Switzerland": a cue whose object is a noun of places, and a list
+    /// after a colon or dash later in the sentence.
+    fn announced_list(&self, s: &Sent, from: usize) -> Venues {
+        let w = &self.ex.words;
+        let hi = (from + VENUE_REACH).min(s.toks.len());
+        let Some(noun) = (from..hi).find(|&i| w.venue_noun.contains(s.norm(i))) else {
+            return Vec::new();
+        };
+        let Some(colon) = (noun..s.toks.len())
+            .take(SUBJECT_REACH)
+            .find(|&i| s.norm(i) == ":" || is_dash_break(s, i) || s.norm(i) == ";")
+        else {
+            return Vec::new();
+        };
+        if s.norm(colon) == ";" {
+            return Vec::new();
+        }
+        let mut i = colon + 1;
+        while i < s.toks.len() && (w.determiner.contains(s.norm(i)) || s.norm(i) == "\"") {
+            i += 1;
+        }
+        match s.starting_at(i) {
+            Some(n) if self.place(s, n).is_some() => self.list_after(s, n),
+            _ => Vec::new(),
+        }
     }
 
     /// Venues before `at` (within `reach`): the nearest usable one and those
@@ -1056,8 +1084,11 @@ impl Run<'_> {
             return true;
         }
         let prev = s.norm(p - 1);
+        // After a colon or dash only when the cue's object announced places
+        // ("the location of the meeting: Anchorage").
+        let announced = (cue_end.saturating_sub(3)..p).any(|i| w.venue_noun.contains(s.norm(i)));
         w.locative.contains(prev)
-            || matches!(prev, ":" | "-" | "\"" | "(")
+            || (matches!(prev, ":" | "-" | "\"" | "(") && (announced || p == cue_end + 1))
             || (territory && prev == "on")
             || (prev == "of" && w.place_noun.contains(s.norm(p.saturating_sub(2))))
             || (predicate && (w.copula.contains(prev) || w.coordinator.contains(prev)))

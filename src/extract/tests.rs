@@ -571,6 +571,15 @@ fn lists_taken_up_again() {
 }
 
 #[test]
+fn a_list_announced_by_a_noun_of_places() {
+    check(
+        "Zelensky said Ukraine was considering three venues for a meeting that would bring in Russia and the United States: Turkey, Istanbul or Ankara.",
+        &["zelensky proposes turkey", "zelensky proposes istanbul", "zelensky proposes ankara"],
+    );
+    check("Zelensky proposed a ceasefire: Moscow must stop.", &[]);
+}
+
+#[test]
 fn neutral_places_with_a_modifier() {
     check(
         "Zelensky said the meeting should be held in a neutral European country.",
