@@ -407,6 +407,12 @@ impl Run<'_> {
         if cue.start < s.first || in_condition(s, cue.start, &w.conditional) {
             return;
         }
+        // A question the article asks ("Will Putin come to Kyiv?") states no
+        // position; a quoted one ("How can I go to Moscow?") may.
+        let asks = s.toks.last().is_some_and(|t| t.norm == "?");
+        if asks && !s.quoted[cue.start] {
+            return;
+        }
         // "the invite", "his offer": a verb cue used as a noun belongs to its
         // possessor.
         let det =
@@ -482,7 +488,7 @@ impl Run<'_> {
                 return;
             }
         }
-        if !direct && analyst_before(s, cue.start) {
+        if (!direct && analyst_before(s, cue.start)) || analysts_speak(s) {
             return;
         }
         // The venues.
@@ -1301,15 +1307,13 @@ impl Run<'_> {
         let w = &self.ex.words;
         (s.first..at).any(|i| {
             let year = s.norm(i);
-            year.len() == 4
+            let past_year = year.len() == 4
                 && year
                     .parse::<i16>()
-                    .is_ok_and(|y| (1900..self.date.year()).contains(&y))
-                && i > 0
-                && (w.past_marker.contains(s.norm(i - 1))
-                    || (i > 1
-                        && w.determiner.contains(s.norm(i - 1))
-                        && w.past_marker.contains(s.norm(i - 2))))
+                    .is_ok_and(|y| (1900..self.date.year()).contains(&y));
+            // "in 2025", "in a 2019 interview", "back in March 2022".
+            past_year
+                && (i.saturating_sub(3).max(s.first)..i).any(|j| w.past_marker.contains(s.norm(j)))
         })
     }
 }
@@ -1397,6 +1401,20 @@ fn negated(
         }
     }
     false
+}
+
+/// Whether analysts are the ones speaking ("..., analysts said").
+fn analysts_speak(s: &Sent) -> bool {
+    (0..s.ments.len()).any(|m| {
+        s.has_cue(m, CueKind::Analyst)
+            && !s.quoted[s.ments[m].start]
+            && (s.ments[m].end..s.ments[m].end + 3).any(|i| {
+                s.at.get(i)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|c| s.is_speech(c))
+            })
+    })
 }
 
 /// Whether an analyst's view is reported before token `at`.

@@ -635,6 +635,27 @@ fn analysts_and_others_risks_are_not_claims() {
 }
 
 #[test]
+fn views_reported_by_analysts_are_not_claims() {
+    check(
+        "Putin would never agree to meet in Kyiv, analysts said.",
+        &[],
+    );
+    check(
+        "Zelensky rejected Moscow, a move analysts called symbolic.",
+        &["zelensky rejects moscow"],
+    );
+}
+
+#[test]
+fn the_articles_own_questions_are_not_claims() {
+    check("Will Putin come to Kyiv?", &[]);
+    check(
+        "\"How can I go to Moscow?\" Zelensky said.",
+        &["zelensky rejects moscow"],
+    );
+}
+
+#[test]
 fn conditions_and_questions_are_not_claims() {
     check(
         "If Russia refused to meet in Turkey, the world would see it.",
