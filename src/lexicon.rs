@@ -283,6 +283,17 @@ pub struct Cues {
     /// after a colon ("...: Turkey, the Vatican or Switzerland").
     #[serde(default)]
     pub venue_noun: Vec<String>,
+    /// Broad verbs that propose a venue only with a meeting noun near them
+    /// ("urged a summit in Geneva", not "urged a ceasefire in Ukraine").
+    #[serde(default)]
+    pub propose_meeting: Vec<String>,
+    /// Nouns of meetings ("summit", "talks").
+    #[serde(default)]
+    pub meeting_noun: Vec<String>,
+    /// Words that, after a comma, open a new clause: a cue's reach ends
+    /// there (", as Macron urged ...").
+    #[serde(default)]
+    pub clause_opener: Vec<String>,
     /// Words that, said of a venue, refer to the last venue named ("there").
     #[serde(default)]
     pub deictic_place: Vec<String>,

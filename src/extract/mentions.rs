@@ -45,6 +45,9 @@ pub(crate) enum CueKind {
     PastEvent,
     /// An analyst's or journalist's view.
     Analyst,
+    /// A broad verb ("urged", "called for") that proposes a venue only for
+    /// a meeting named with it ("urged a summit in Geneva").
+    NeedsMeeting,
 }
 
 /// What a matched phrase can be.
@@ -106,6 +109,8 @@ pub(crate) struct Words {
     pub place_noun: HashSet<String>,
     pub past_marker: HashSet<String>,
     pub copula: HashSet<String>,
+    pub meeting_noun: HashSet<String>,
+    pub clause_opener: HashSet<String>,
     pub venue_noun: HashSet<String>,
     pub relative: HashSet<String>,
     pub passive_aux: HashSet<String>,
@@ -143,6 +148,8 @@ impl Words {
             place_noun: word_set(&c.place_noun),
             past_marker: word_set(&c.past_marker),
             copula: word_set(&c.copula),
+            meeting_noun: word_set(&c.meeting_noun),
+            clause_opener: word_set(&c.clause_opener),
             venue_noun: word_set(&c.venue_noun),
             relative: word_set(&c.relative),
             passive_aux: word_set(&c.passive_aux),
@@ -296,7 +303,12 @@ impl Matcher {
             }
         }
         let c = &lexicon.cues;
-        let cue_lists: [(&[String], CueKind); 13] = [
+        let cue_lists: [(&[String], CueKind); 15] = [
+            (
+                &c.propose_meeting,
+                CueKind::Stance(Stance::Proposes, Class::Verb),
+            ),
+            (&c.propose_meeting, CueKind::NeedsMeeting),
             (&c.propose, CueKind::Stance(Stance::Proposes, Class::Verb)),
             (&c.reject, CueKind::Stance(Stance::Rejects, Class::Verb)),
             (&c.invite, CueKind::Stance(Stance::Proposes, Class::Speaker)),
@@ -368,10 +380,17 @@ impl Matcher {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
+        // Quote marks are skipped, so that a phrase matches across scare
+        // quotes ("had \"no objection\" to").
         let mut joined = String::from(" ");
         let mut starts = Vec::with_capacity(tokens.len());
-        for t in tokens {
+        let mut kept = Vec::with_capacity(tokens.len());
+        for (i, t) in tokens.iter().enumerate() {
+            if t.norm == "\"" {
+                continue;
+            }
             starts.push(joined.len());
+            kept.push(i);
             joined.push_str(&t.norm);
             joined.push(' ');
         }
@@ -382,7 +401,8 @@ impl Matcher {
                 let end = starts.partition_point(|&s| s < m.end());
                 (start, end, m.pattern().as_usize())
             })
-            .filter(|&(s, e, _)| s < e)
+            .filter(|&(s, e, _)| s < e && e <= kept.len())
+            .map(|(s, e, p)| (kept[s], kept[e - 1] + 1, p))
             .collect();
         found.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
         let mut taken = vec![false; tokens.len()];

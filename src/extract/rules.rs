@@ -431,6 +431,7 @@ impl Run<'_> {
         };
         // A negator inside a propose cue ("would not host") or before any cue.
         let inner = stance == Stance::Proposes
+            && class != Class::Predicate
             && (cue.start..cue.end).any(|i| w.negation.contains(s.norm(i)));
         let stance = if inner || negated(s, cue.start, &w.negation, &w.negation_blocker) {
             stance.flip()
@@ -495,11 +496,19 @@ impl Run<'_> {
         let mut venues: Venues = match class {
             _ if passive.is_some() => self.venues_before(s, cue.start, VENUE_REACH),
             Class::Predicate => {
-                let before = self.venues_before(s, cue.start, PREDICATE_REACH);
-                if before.is_empty() {
-                    self.venues_after(s, m, true)
+                // "no objection to Riyadh": a prepositional evaluation names
+                // its venue after it.
+                let prepositional = w.preposition.contains(s.norm(cue.end - 1));
+                let after = || self.venues_after(s, m, true);
+                let before = || self.venues_before(s, cue.start, PREDICATE_REACH);
+                if prepositional {
+                    Some(after())
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or_else(before)
                 } else {
-                    before
+                    Some(before())
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or_else(after)
                 }
             }
             _ => {
@@ -524,6 +533,12 @@ impl Run<'_> {
                 }
             }
         };
+        if s.has_cue(m, CueKind::NeedsMeeting) {
+            let hi = (cue.end + VENUE_REACH).min(s.toks.len());
+            if !(cue.end..hi).any(|i| w.meeting_noun.contains(s.norm(i))) {
+                return;
+            }
+        }
         if venues.is_empty() {
             venues = self.referenced(s, m, class, &holders, global);
         }
@@ -800,7 +815,13 @@ impl Run<'_> {
     fn is_subject(&self, s: &Sent, m: usize, at: usize) -> bool {
         let mention = &s.ments[m];
         let Some(r) = &s.refs[m] else { return false };
-        if !self.subject_position(s, m) || after_stance(s, mention.start) {
+        // "After Trump urged ...": a conjunction, not a preposition, when the
+        // verb follows at once.
+        let w = &self.ex.words;
+        let opens_clause = mention.start > 0
+            && w.clause_opener.contains(s.norm(mention.start - 1))
+            && at <= mention.end + 2;
+        if (!self.subject_position(s, m) && !opens_clause) || after_stance(s, mention.start) {
             return false;
         }
         // "dares Putin to come": an object with an infinitive, not a subject.
@@ -955,6 +976,18 @@ impl Run<'_> {
             if word == ";" || (predicate && word == ",") {
                 break;
             }
+            // ", as Macron urged ...": a new clause, unless it goes on
+            // listing places (", and Belarus").
+            if word == "," && self.ex.words.clause_opener.contains(s.norm(i + 1)) {
+                let mut j = i + 2;
+                while self.ex.words.determiner.contains(s.norm(j)) {
+                    j += 1;
+                }
+                let listing = s.starting_at(j).is_some_and(|n| self.place(s, n).is_some());
+                if !listing {
+                    break;
+                }
+            }
             // A relative clause after the object ("the truce that leaders
             // demanded in Kyiv"); "proposed that ..." and ", that ..." open
             // what was proposed.
@@ -1087,9 +1120,21 @@ impl Run<'_> {
             return false;
         }
         if object {
-            return true;
+            // "urged Kyiv to agree": the one addressed, not the place; broad
+            // verbs ("urged", "wants") always address their object.
+            let to_verb = s.norm(mention.end) == "to"
+                && s.toks.get(mention.end + 1).is_some_and(|t| t.is_word())
+                && s.starting_at(mention.end + 1).is_none();
+            let broad = s
+                .ending_at(cue_end)
+                .is_some_and(|c| s.has_cue(c, CueKind::NeedsMeeting));
+            return !to_verb && !broad;
         }
         let prev = s.norm(p - 1);
+        // "acceptable to Kyiv", "impossible for Moscow": who judges.
+        if predicate && p == cue_end + 1 && matches!(prev, "to" | "for" | "with") {
+            return false;
+        }
         // After a colon or dash only when the cue's object announced places
         // ("the location of the meeting: Anchorage").
         let announced = (cue_end.saturating_sub(3)..p).any(|i| w.venue_noun.contains(s.norm(i)));

@@ -394,6 +394,44 @@ fn propose_cues() {
 }
 
 #[test]
+fn broad_verbs_need_a_meeting() {
+    check(
+        "Trump urged a summit in Budapest.",
+        &["trump proposes budapest"],
+    );
+    check("Trump urged a ceasefire in Ukraine.", &[]);
+    check(
+        "After Trump urged Kyiv on Monday to agree to the Istanbul talks, Zelensky went further.",
+        &["trump proposes istanbul"],
+    );
+}
+
+#[test]
+fn a_new_clause_ends_a_cues_reach() {
+    check(
+        "Erdogan said Turkey was willing to host talks, as Orban urged a summit in Budapest.",
+        &["erdogan proposes turkey", "orban proposes budapest"],
+    );
+    check(
+        "Zelensky ruled out Moscow, and Belarus.",
+        &["zelensky rejects moscow", "zelensky rejects belarus"],
+    );
+}
+
+#[test]
+fn who_judges_an_evaluation_is_not_its_venue() {
+    check("Orban said any venue acceptable to Kyiv would do.", &[]);
+    check(
+        "Istanbul and Ankara were fine with Kyiv, Zelensky said.",
+        &["zelensky proposes istanbul", "zelensky proposes ankara"],
+    );
+    check(
+        "Peskov said Moscow had \"no objection\" to Istanbul.",
+        &["putin proposes istanbul"],
+    );
+}
+
+#[test]
 fn reject_cues() {
     check(
         "Zelensky ruled out travelling to Moscow or Belarus.",
