@@ -135,7 +135,7 @@ struct Ctx {
     proposals: Vec<(usize, usize, usize, usize)>,
 }
 
-/// A venue governed by a cue, and whether it was named as land.
+/// The venues (indices into `Lexicon::venues`) a cue governs.
 type Venues = Vec<usize>;
 
 /// The article-wide state of one run of the rules.
@@ -1010,7 +1010,7 @@ impl Run<'_> {
                 i = s.ments[n].end;
                 continue;
             }
-            if let Some(v) = self.deictic(s, i, cue.end, predicate) {
+            if let Some(v) = self.deictic(s, i) {
                 return vec![v];
             }
             i += 1;
@@ -1066,7 +1066,7 @@ impl Run<'_> {
                 i = s.ments[n].start;
                 continue;
             }
-            if let Some(v) = self.deictic(s, t, 0, true) {
+            if let Some(v) = self.deictic(s, t) {
                 return vec![v];
             }
             i -= 1;
@@ -1075,12 +1075,11 @@ impl Run<'_> {
     }
 
     /// "there" used of a place: the last venue named before it.
-    fn deictic(&self, s: &Sent, t: usize, cue_end: usize, loose: bool) -> Option<usize> {
+    fn deictic(&self, s: &Sent, t: usize) -> Option<usize> {
         let w = &self.ex.words;
         if !w.deictic_place.contains(s.norm(t)) || w.existential.contains(s.norm(t + 1)) {
             return None;
         }
-        let _ = (cue_end, loose);
         (s.first..t)
             .rev()
             .find_map(|i| match s.at[i].and_then(|m| s.refs[m].clone()) {
