@@ -272,6 +272,10 @@ impl Matcher {
                 }
                 for n in &venue.names {
                     add(&format!("{n}'s {role}"), Tag::CountryRole(vi));
+                    // "US officials": a short name used as an adjective.
+                    if let Some(bare) = n.strip_prefix("the ") {
+                        add(&format!("{bare} {role}"), Tag::CountryRole(vi));
+                    }
                 }
             }
             for land in &lexicon.cues.territory {

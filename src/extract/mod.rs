@@ -6,9 +6,11 @@
 //!   the original (for evidence);
 //! - [`mentions`]: find leaders, titles, officials, venues and cue phrases
 //!   with one automaton built in [`Extractor::new`];
-//! - [`rules`]: resolve speakers (attribution, quotes, pronouns, titles by
-//!   date), pair each stance cue with its holder and venues, apply negation,
-//!   drop non-claims (statement places, past events, analysts, conditions);
+//! - [`rules`]: for each stance cue, its holder (`rules::holders`:
+//!   attribution, quotes, pronouns, titles by date) and its venues
+//!   (`rules::scope`: objects, prepositions, lists, "there"), negation, and
+//!   the filters for non-claims (statement places, past events, analysts,
+//!   conditions, questions);
 //! - here: run the steps over body and headline and dedupe per
 //!   (leader, stance, venue), keeping the first evidence.
 

@@ -314,6 +314,10 @@ fn demonym_and_role_name_a_government() {
         &["zelensky proposes turkey"],
     );
     check("Russian forces shelled Kyiv again.", &[]);
+    check(
+        "United States officials said Budapest was the best place.",
+        &["trump proposes budapest"],
+    );
 }
 
 #[test]
