@@ -365,7 +365,12 @@ impl Run<'_> {
                     && !s.quoted[cue.start]
                     && (s.ending_at(cue.start).is_some()
                         || self.pronoun(s, cue.start - 1).is_some());
-                if after.is_empty() && inverted {
+                let antecedent = self.relative_antecedent(s, cue.start);
+                if !after.is_empty() {
+                    after
+                } else if !antecedent.is_empty() {
+                    antecedent
+                } else if inverted {
                     let before = self.venues_before(s, cue.start, 8);
                     let quoted = (cue.start.saturating_sub(8)..cue.start).any(|i| s.quoted[i]);
                     if quoted {
@@ -374,7 +379,7 @@ impl Run<'_> {
                         Vec::new()
                     }
                 } else {
-                    after
+                    Vec::new()
                 }
             }
         };
@@ -443,7 +448,12 @@ impl Run<'_> {
     ) -> Venues {
         let w = &self.ex.words;
         let cue = &s.ments[m];
-        let inside = (cue.start..cue.end).any(|i| w.reference.contains(s.norm(i)));
+        // "turned it down" carries its reference; "and Putin accepted." has
+        // the offer just made as its unspoken object.
+        let intransitive = class == Class::Verb
+            && cue.start > s.first
+            && (cue.end >= s.toks.len() || matches!(s.norm(cue.end), "." | ";" | "!"));
+        let inside = intransitive || (cue.start..cue.end).any(|i| w.reference.contains(s.norm(i)));
         let passive = s.norm(cue.end) == "by";
         let window: Vec<usize> = match class {
             // "an offer ... welcomed by Trump": the passive's subject.

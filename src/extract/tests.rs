@@ -525,6 +525,18 @@ fn passive_agent_of_a_referenced_offer() {
 }
 
 #[test]
+fn an_answer_with_no_object_takes_the_offer_just_made() {
+    check(
+        "Erdogan offered to host Putin and Zelensky in Istanbul, and Putin accepted.",
+        &["erdogan proposes istanbul", "putin proposes istanbul"],
+    );
+    check(
+        "Budapest, which United States officials have floated, would be hard.",
+        &["trump proposes budapest"],
+    );
+}
+
+#[test]
 fn passive_agent_holds_the_stance() {
     check(
         "Putin proposed Moscow, a location rejected by Kyiv.",
@@ -685,6 +697,19 @@ fn views_reported_by_analysts_are_not_claims() {
     check(
         "Zelensky rejected Moscow, a move analysts called symbolic.",
         &["zelensky rejects moscow"],
+    );
+}
+
+#[test]
+fn the_journalists_predictions_are_not_claims() {
+    check("Putin is unlikely to travel to Kyiv.", &[]);
+    check(
+        "Zelensky is expected to travel to Washington next week.",
+        &[],
+    );
+    check(
+        "Zelensky said he would travel to Washington next week.",
+        &["zelensky proposes washington"],
     );
 }
 

@@ -119,6 +119,27 @@ impl Run<'_> {
         Vec::new()
     }
 
+    /// "Budapest, which US officials have floated": the place a relative
+    /// clause holding the cue is about.
+    pub(super) fn relative_antecedent(&self, s: &Sent, at: usize) -> Venues {
+        let w = &self.ex.words;
+        let lo = at.saturating_sub(6).max(s.first);
+        let Some(r) = (lo..at).rev().find(|&i| w.relative.contains(s.norm(i))) else {
+            return Vec::new();
+        };
+        if (r + 1..at).any(|i| s.is_punct(i)) {
+            return Vec::new();
+        }
+        let mut p = r;
+        if p > s.first && s.norm(p - 1) == "," {
+            p -= 1;
+        }
+        match s.ending_at(p) {
+            Some(n) if self.place(s, n).is_some() => self.list_before(s, n),
+            _ => Vec::new(),
+        }
+    }
+
     /// "there" used of a place: the last venue named before it.
     pub(super) fn deictic(&self, s: &Sent, t: usize) -> Option<usize> {
         let w = &self.ex.words;
