@@ -209,11 +209,7 @@ impl Run<'_> {
             .rev()
             .find(|(p, _)| *p < at)
             .map(|(_, w)| w)
-            .filter(|w| {
-                w.leader != who.leader
-                    && country.is_some()
-                    && leaders[w.leader].country.as_deref() == country
-            });
+            .filter(|w| country.is_some() && leaders[w.leader].country.as_deref() == country);
         Some(speaker.unwrap_or(who))
     }
 
