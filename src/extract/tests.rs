@@ -331,6 +331,10 @@ fn pronouns_refer_back_to_the_last_speaker() {
         &["orban proposes budapest"],
     );
     check("Reporters waited. He ruled out Moscow.", &[]);
+    check(
+        "Orban spoke. Asked why he had chosen Ankara, Erdogan smiled.",
+        &["erdogan proposes ankara"],
+    );
 }
 
 #[test]

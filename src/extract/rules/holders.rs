@@ -303,6 +303,25 @@ impl Run<'_> {
         if !w.pronoun_third.contains(word) {
             return None;
         }
+        // "Asked why he had chosen Hungary, Trump said ...": in an opening
+        // participle clause the pronoun is the main clause's subject.
+        let first = &s.toks[s.first.min(s.toks.len() - 1)];
+        let participle = first.norm.ends_with("ed") || first.norm.ends_with("ing");
+        if participle {
+            if let Some(comma) = (s.first..s.toks.len()).find(|&i| s.norm(i) == ",") {
+                if t < comma {
+                    let main = (comma + 1..s.toks.len().min(comma + 4)).find_map(|i| {
+                        s.starting_at(i).and_then(|m| match &s.refs[m] {
+                            Some(Ref::Person(who)) => Some(who.clone()),
+                            _ => None,
+                        })
+                    });
+                    if main.is_some() {
+                        return main;
+                    }
+                }
+            }
+        }
         for i in (s.first..t).rev() {
             let Some(m) = s.ending_at(i + 1) else {
                 continue;
