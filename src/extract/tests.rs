@@ -899,6 +899,82 @@ fn arbitrary_text_never_panics() {
 }
 
 #[test]
+fn word_soup_from_the_builtin_lexicon_never_panics() {
+    let lexicon = crate::lexicon::Lexicon::builtin().expect("built-in lexicon");
+    let c = &lexicon.cues;
+    let mut words: Vec<String> = [
+        &c.propose,
+        &c.reject,
+        &c.invite,
+        &c.propose_predicate,
+        &c.host,
+        &c.speech,
+        &c.negation,
+        &c.reference,
+    ]
+    .iter()
+    .flat_map(|l| l.iter().cloned())
+    .collect();
+    words.extend(
+        [
+            "Putin",
+            "Zelensky",
+            "he",
+            "I",
+            "we",
+            "Moscow",
+            "Kyiv",
+            "the Russian capital",
+            "Turkey",
+            "there",
+            "in",
+            "to",
+            "by",
+            "'s",
+            ",",
+            ".",
+            "?",
+            ":",
+            "\"",
+            "\u{201C}",
+            "\u{201D}",
+            "\u{2014}",
+            "-",
+            "if",
+            "that",
+            "which",
+            "and",
+            "or",
+            "not",
+            "In 2020,",
+            "\n",
+            "\n\n",
+            "ZELENSKY:",
+            "Q:",
+            "analysts said",
+            "alongside",
+            "venues",
+            "a neutral European country",
+        ]
+        .iter()
+        .map(|w| w.to_string()),
+    );
+    let ex = Extractor::new(lexicon);
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..400 {
+        let mut text = String::new();
+        for _ in 0..60 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push_str(&words[(seed % words.len() as u64) as usize]);
+            text.push(' ');
+        }
+        let _ = ex.extract(&article("2026-01-30", &text));
+    }
+}
+
+#[test]
 fn an_empty_lexicon_extracts_nothing() {
     let ex = Extractor::new(crate::lexicon::Lexicon::default());
     assert!(ex
