@@ -652,6 +652,10 @@ fn there_refers_to_the_last_venue() {
         &["zelensky proposes ankara"],
     );
     check("Zelensky invited Putin. There is no date.", &[]);
+    check(
+        "Erdogan offered Istanbul. Trump said it would be great to hold the talks there.",
+        &["erdogan proposes istanbul", "trump proposes istanbul"],
+    );
 }
 
 // --- Not a claim ----------------------------------------------------------
