@@ -278,7 +278,12 @@ impl Run<'_> {
         let inner = stance == Stance::Proposes
             && class != Class::Predicate
             && (cue.start..cue.end).any(|i| w.negation.contains(s.norm(i)));
-        let stance = if inner || negated(s, cue.start, &w.negation, &w.negation_blocker) {
+        // "refused to rule out Moscow": a refusal governing the cue negates it.
+        let refused = cue.start >= 2
+            && s.norm(cue.start - 1) == "to"
+            && s.ending_at(cue.start - 1)
+                .is_some_and(|g| s.stance_cue(g) == Some((Stance::Rejects, Class::Verb)));
+        let stance = if inner ^ refused ^ negated(s, cue.start, &w.negation, &w.negation_blocker) {
             stance.flip()
         } else {
             stance

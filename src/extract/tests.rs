@@ -321,6 +321,14 @@ fn demonym_and_role_name_a_government() {
 }
 
 #[test]
+fn subjects_are_not_inside_relative_clauses() {
+    check(
+        "Erdogan, who met Trump in Ankara last year, has invited him to Istanbul.",
+        &["erdogan proposes istanbul"],
+    );
+}
+
+#[test]
 fn pronouns_refer_back_to_the_last_speaker() {
     check(
         "Zelensky spoke on Friday. He ruled out Moscow.",

@@ -240,6 +240,11 @@ impl Run<'_> {
         if (!self.subject_position(s, m) && !opens_clause) || after_stance(s, mention.start) {
             return false;
         }
+        // "Xi, who met Trump in Busan, has invited ...": not inside a relative
+        // clause that closes before the verb.
+        if in_relative_clause(self, s, mention.start, at) {
+            return false;
+        }
         // "dares Putin to come": an object with an infinitive, not a subject.
         let place_next = s
             .starting_at(mention.end + 1)
@@ -463,4 +468,16 @@ pub(super) fn opens_sentence(run: &Run, s: &Sent, start: usize) -> bool {
             || !t.is_word()
             || (k > s.first && orig.chars().next().is_some_and(char::is_uppercase))
     })
+}
+
+/// Whether token `t` sits in a relative clause (", who ... ,") that closes
+/// before token `at`.
+fn in_relative_clause(run: &Run, s: &Sent, t: usize, at: usize) -> bool {
+    let w = &run.ex.words;
+    let Some(open) = (s.first..t).rev().find(|&i| s.norm(i) == ",") else {
+        return false;
+    };
+    let relative = matches!(s.norm(open + 1), "who" | "whom" | "whose" | "which")
+        && w.relative.contains(s.norm(open + 1));
+    relative && (t..at).any(|i| s.norm(i) == ",")
 }
