@@ -294,6 +294,10 @@ pub struct Cues {
     /// there (", as Macron urged ...").
     #[serde(default)]
     pub clause_opener: Vec<String>,
+    /// Invitations whose grammatical subject is the one invited ("he can
+    /// come to Kyiv"); also listed under `invite`.
+    #[serde(default)]
+    pub invites_other: Vec<String>,
     /// Words that, said of a venue, refer to the last venue named ("there").
     #[serde(default)]
     pub deictic_place: Vec<String>,

@@ -48,6 +48,8 @@ pub(crate) enum CueKind {
     /// A broad verb ("urged", "called for") that proposes a venue only for
     /// a meeting named with it ("urged a summit in Geneva").
     NeedsMeeting,
+    /// An invitation whose subject is the one invited.
+    InvitesOther,
 }
 
 /// What a matched phrase can be.
@@ -307,7 +309,8 @@ impl Matcher {
             }
         }
         let c = &lexicon.cues;
-        let cue_lists: [(&[String], CueKind); 15] = [
+        let cue_lists: [(&[String], CueKind); 16] = [
+            (&c.invites_other, CueKind::InvitesOther),
             (
                 &c.propose_meeting,
                 CueKind::Stance(Stance::Proposes, Class::Verb),

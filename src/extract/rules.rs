@@ -388,6 +388,20 @@ impl Run<'_> {
                 }
             }
         };
+        // "Zelensky can come to Moscow" with no one saying so: the one
+        // invited is not the one inviting.
+        if s.has_cue(m, CueKind::InvitesOther) {
+            let invitee = (cue.start.saturating_sub(3).max(s.first)..cue.start)
+                .rev()
+                .find_map(|i| s.ending_at(i + 1))
+                .and_then(|e| match &s.refs[e] {
+                    Some(Ref::Person(who)) => Some(who.leader),
+                    _ => None,
+                });
+            if invitee.is_some_and(|l| holders.iter().any(|h| h.leader == l)) {
+                return;
+            }
+        }
         if s.has_cue(m, CueKind::NeedsMeeting) {
             let hi = (cue.end + VENUE_REACH).min(s.toks.len());
             if !(cue.end..hi).any(|i| w.meeting_noun.contains(s.norm(i))) {

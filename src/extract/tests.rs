@@ -366,6 +366,15 @@ fn quotes_take_the_speaker_of_their_attribution() {
 }
 
 #[test]
+fn the_one_invited_is_not_the_inviter() {
+    check("Zelensky can come to Moscow at any time.", &[]);
+    check(
+        "Putin said Zelensky can come to Moscow at any time.",
+        &["putin proposes moscow"],
+    );
+}
+
+#[test]
 fn first_person_object_is_not_the_proposer() {
     check(
         "\"If you do not want a meeting, invite me to Moscow,\" Zelensky said.",
