@@ -237,7 +237,8 @@ impl Run<'_> {
         }
     }
 
-    /// One stance cue: its holder(s) and venue(s), negation and filters.
+    /// One stance cue: how it reads, who holds it, whether it states a
+    /// position at all, and which venues it governs.
     fn cue(
         &mut self,
         s: &Sent,
@@ -247,19 +248,35 @@ impl Run<'_> {
         quote: Option<&Who>,
         global: usize,
     ) {
+        let Some((stance, class)) = self.reading(s, m, stance, class) else {
+            return;
+        };
+        let Some((holders, direct)) = self.holders(s, m, class, quote) else {
+            return;
+        };
+        if !self.states_position(s, m, class, &holders, direct) {
+            return;
+        }
+        let venues = self.venues(s, m, class, &holders, direct, global);
+        self.emit(s, m, stance, &holders, &venues, global);
+    }
+
+    /// How cue `m` reads here, or `None` when it states nothing: inside a
+    /// condition or the article's own question. A verb used as a noun ("the
+    /// invite") becomes a noun cue; negators flip the stance.
+    fn reading(&self, s: &Sent, m: usize, stance: Stance, class: Class) -> Option<(Stance, Class)> {
         let w = &self.ex.words;
         let cue = &s.ments[m];
         if cue.start < s.first || in_condition(s, cue.start, &w.conditional) {
-            return;
+            return None;
         }
         // A question the article asks ("Will Putin come to Kyiv?") states no
         // position; a quoted one ("How can I go to Moscow?") may.
         let asks = s.toks.last().is_some_and(|t| t.norm == "?");
         if asks && !s.quoted[cue.start] {
-            return;
+            return None;
         }
-        // "the invite", "his offer": a verb cue used as a noun belongs to its
-        // possessor.
+        // "the invite", "his offer", "Putin's Moscow offer".
         let det =
             |i: usize| i >= s.first && (w.determiner.contains(s.norm(i)) || s.norm(i) == "'s");
         let noun_use = cue.start > s.first
@@ -283,37 +300,60 @@ impl Run<'_> {
             && s.norm(cue.start - 1) == "to"
             && s.ending_at(cue.start - 1)
                 .is_some_and(|g| s.stance_cue(g) == Some((Stance::Rejects, Class::Verb)));
-        let stance = if inner ^ refused ^ negated(s, cue.start, &w.negation, &w.negation_blocker) {
+        let before = negated(s, cue.start, &w.negation, &w.negation_blocker);
+        let stance = if inner ^ refused ^ before {
             stance.flip()
         } else {
             stance
         };
-        // The holder.
-        let passive = self.passive_agent(s, m);
-        let mut direct = false;
-        let holders: Vec<Who> = if let Some(agent) = passive.clone() {
-            direct = true;
-            vec![agent]
-        } else {
-            match class {
-                Class::Verb => {
-                    let subjects = self.subjects(s, cue.start);
-                    if subjects.is_empty() {
-                        self.speaker(s, cue.start, quote).into_iter().collect()
-                    } else {
-                        direct = true;
-                        subjects
-                    }
-                }
-                Class::Speaker | Class::Predicate => {
-                    self.speaker(s, cue.start, quote).into_iter().collect()
-                }
-                Class::Noun => self.possessor(s, cue.start).into_iter().collect(),
-            }
-        };
-        if holders.is_empty() {
-            return;
+        Some((stance, class))
+    }
+
+    /// Who holds cue `m`, and whether directly (its subject or passive
+    /// agent) rather than as the sentence's speaker.
+    fn holders(
+        &self,
+        s: &Sent,
+        m: usize,
+        class: Class,
+        quote: Option<&Who>,
+    ) -> Option<(Vec<Who>, bool)> {
+        let at = s.ments[m].start;
+        if let Some(agent) = self.passive_agent(s, m) {
+            return Some((vec![agent], true));
         }
+        let (holders, direct) = match class {
+            Class::Verb => {
+                let subjects = self.subjects(s, at);
+                if subjects.is_empty() {
+                    (self.speaker(s, at, quote).into_iter().collect(), false)
+                } else {
+                    (subjects, true)
+                }
+            }
+            Class::Speaker | Class::Predicate => {
+                (self.speaker(s, at, quote).into_iter().collect(), false)
+            }
+            Class::Noun => (self.possessor(s, at).into_iter().collect(), true),
+        };
+        (!holders.is_empty()).then_some((holders, direct))
+    }
+
+    /// Whether cue `m` held by `holders` states a position rather than a
+    /// guess at another's, an agentless passive, an analyst's view, an
+    /// invitation its own invitee would hold, or a broad verb with no
+    /// meeting.
+    fn states_position(
+        &self,
+        s: &Sent,
+        m: usize,
+        class: Class,
+        holders: &[Who],
+        direct: bool,
+    ) -> bool {
+        let w = &self.ex.words;
+        let cue = &s.ments[m];
+        let held_by = |leader: usize| holders.iter().any(|h| h.leader == leader);
         // "impossible for him" is the speaker's own position; "impossible for
         // Putin", said by someone else, is a guess at another's.
         if class == Class::Predicate && s.norm(cue.end) == "for" {
@@ -321,8 +361,8 @@ impl Run<'_> {
                 .starting_at(cue.end + 1)
                 .and_then(|e| self.who_of(s, e))
                 .or_else(|| self.pronoun(s, cue.end + 1));
-            if judged.is_some_and(|j| holders.iter().all(|h| h.leader != j.leader)) {
-                return;
+            if judged.is_some_and(|j| !held_by(j.leader)) {
+                return false;
             }
         }
         // "he was invited to Budapest": the subject of a passive is the one
@@ -330,64 +370,23 @@ impl Run<'_> {
         let participle = cue.end - cue.start == 1
             && s.norm(cue.start).ends_with("ed")
             && !s.has_cue(m, CueKind::Host);
-        if class == Class::Verb && participle && passive.is_none() && cue.start > s.first {
+        let agentless = class == Class::Verb
+            && participle
+            && direct
+            && cue.start > s.first
+            && self.passive_agent(s, m).is_none();
+        if agentless {
             let mut p = cue.start - 1;
             while p > s.first && w.negation.contains(s.norm(p)) {
                 p -= 1;
             }
-            if w.passive_aux.contains(s.norm(p)) && direct {
-                return;
+            if w.passive_aux.contains(s.norm(p)) {
+                return false;
             }
         }
         if (!direct && analyst_before(s, cue.start)) || analysts_speak(s) {
-            return;
+            return false;
         }
-        // The venues.
-        let mut venues: Venues = match class {
-            _ if passive.is_some() => self.venues_before(s, cue.start, VENUE_REACH),
-            Class::Predicate => {
-                // "no objection to Riyadh": a prepositional evaluation names
-                // its venue after it.
-                let prepositional = w.preposition.contains(s.norm(cue.end - 1));
-                let after = || self.venues_after(s, m, true);
-                let before = || self.venues_before(s, cue.start, PREDICATE_REACH);
-                if prepositional {
-                    Some(after())
-                        .filter(|v| !v.is_empty())
-                        .unwrap_or_else(before)
-                } else {
-                    Some(before())
-                        .filter(|v| !v.is_empty())
-                        .unwrap_or_else(after)
-                }
-            }
-            _ => {
-                let after = self.venues_after(s, m, false);
-                // '"Minsk, Istanbul, Geneva," he offered': the quoted list
-                // before an inverted attribution.
-                let inverted = cue.start > s.first
-                    && ends_clause(s, cue.end)
-                    && !s.quoted[cue.start]
-                    && (s.ending_at(cue.start).is_some()
-                        || self.pronoun(s, cue.start - 1).is_some());
-                let antecedent = self.relative_antecedent(s, cue.start);
-                if !after.is_empty() {
-                    after
-                } else if !antecedent.is_empty() {
-                    antecedent
-                } else if inverted {
-                    let before = self.venues_before(s, cue.start, 8);
-                    let quoted = (cue.start.saturating_sub(8)..cue.start).any(|i| s.quoted[i]);
-                    if quoted {
-                        before
-                    } else {
-                        Vec::new()
-                    }
-                } else {
-                    Vec::new()
-                }
-            }
-        };
         // "Zelensky can come to Moscow" with no one saying so: the one
         // invited is not the one inviting.
         if s.has_cue(m, CueKind::InvitesOther) {
@@ -398,49 +397,123 @@ impl Run<'_> {
                     Some(Ref::Person(who)) => Some(who.leader),
                     _ => None,
                 });
-            if invitee.is_some_and(|l| holders.iter().any(|h| h.leader == l)) {
-                return;
+            if invitee.is_some_and(held_by) {
+                return false;
             }
         }
         if s.has_cue(m, CueKind::NeedsMeeting) {
             let hi = (cue.end + VENUE_REACH).min(s.toks.len());
             if !(cue.end..hi).any(|i| w.meeting_noun.contains(s.norm(i))) {
-                return;
+                return false;
             }
-        }
-        if venues.is_empty() {
-            venues = self.referenced(s, m, class, &holders, global);
-        }
-        if venues.is_empty()
-            && s.has_cue(m, CueKind::Host)
-            && direct
-            && cue.start - self.subject_end(s, cue.start) <= 8
-        {
-            venues = holders
-                .iter()
-                .filter_map(|h| self.ex.lexicon.leaders[h.leader].country.as_deref())
-                .filter_map(|c| self.ex.lexicon.venues.iter().position(|v| v.id == c))
-                .take(1)
-                .collect();
-        }
-        if venues.is_empty() {
-            return;
         }
         // One does not invite oneself: "inviting me to Moscow" is about
         // someone else proposing.
-        if class == Class::Verb {
-            if let Some(obj) = self.object(s, cue.end) {
-                if holders.iter().any(|h| h.leader == obj) {
-                    return;
-                }
+        let object = (class == Class::Verb)
+            .then(|| self.object(s, cue.end))
+            .flatten();
+        !object.is_some_and(held_by)
+    }
+
+    /// The venues cue `m` governs: named in its scope, referred back to
+    /// ("dismissed the invitation"), or, for an offer to host with no place,
+    /// the host's own country.
+    fn venues(
+        &self,
+        s: &Sent,
+        m: usize,
+        class: Class,
+        holders: &[Who],
+        direct: bool,
+        global: usize,
+    ) -> Venues {
+        let w = &self.ex.words;
+        let cue = &s.ments[m];
+        let named = if self.passive_agent(s, m).is_some() {
+            self.venues_before(s, cue.start, VENUE_REACH)
+        } else if class == Class::Predicate {
+            // "no objection to Riyadh": a prepositional evaluation names its
+            // venue after it; others mostly before ("Budapest is ideal").
+            let prepositional = w.preposition.contains(s.norm(cue.end - 1));
+            let after = self.venues_after(s, m, true);
+            let before = self.venues_before(s, cue.start, PREDICATE_REACH);
+            let (first, second) = if prepositional {
+                (after, before)
+            } else {
+                (before, after)
+            };
+            if first.is_empty() {
+                second
+            } else {
+                first
             }
+        } else {
+            self.object_venues(s, m)
+        };
+        if !named.is_empty() {
+            return named;
         }
-        let historical = self.historical(s, cue.start);
+        let referenced = self.referenced(s, m, class, holders, global);
+        if !referenced.is_empty() {
+            return referenced;
+        }
+        let close = cue.start - self.subject_end(s, cue.start) <= 8;
+        if s.has_cue(m, CueKind::Host) && direct && close {
+            let lex = &self.ex.lexicon;
+            return holders
+                .iter()
+                .filter_map(|h| lex.leaders[h.leader].country.as_deref())
+                .filter_map(|c| lex.venues.iter().position(|v| v.id == c))
+                .take(1)
+                .collect();
+        }
+        Vec::new()
+    }
+
+    /// The venues of a verb, trip or noun cue: after it; else the place a
+    /// relative clause holding it is about ("Budapest, which officials have
+    /// floated"); else a quoted list before an inverted attribution
+    /// ('"Minsk, Istanbul, Geneva," he offered').
+    fn object_venues(&self, s: &Sent, m: usize) -> Venues {
+        let cue = &s.ments[m];
+        let after = self.venues_after(s, m, false);
+        if !after.is_empty() {
+            return after;
+        }
+        let antecedent = self.relative_antecedent(s, cue.start);
+        if !antecedent.is_empty() {
+            return antecedent;
+        }
+        let inverted = cue.start > s.first
+            && ends_clause(s, cue.end)
+            && !s.quoted[cue.start]
+            && (s.ending_at(cue.start).is_some() || self.pronoun(s, cue.start - 1).is_some());
+        let quoted = (cue.start.saturating_sub(8)..cue.start).any(|i| s.quoted[i]);
+        if inverted && quoted {
+            self.venues_before(s, cue.start, 8)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Records the claims of cue `m` (and its proposals, for later
+    /// references).
+    fn emit(
+        &mut self,
+        s: &Sent,
+        m: usize,
+        stance: Stance,
+        holders: &[Who],
+        venues: &[usize],
+        global: usize,
+    ) {
+        let at = s.ments[m].start;
+        let historical = self.historical(s, at);
         let lex = &self.ex.lexicon;
-        for h in &holders {
-            for &v in &venues {
+        for h in holders {
+            for &v in venues {
                 if stance == Stance::Proposes {
-                    self.ctx.proposals.push((global, cue.start, h.leader, v));
+                    self.ctx.proposals.push((global, at, h.leader, v));
                 }
                 self.out.push(Claim {
                     leader: lex.leaders[h.leader].id.clone(),
