@@ -230,7 +230,11 @@ impl Run<'_> {
             }
         }
         if let Some(v) = (0..s.ments.len()).rev().find_map(|m| match &s.refs[m] {
-            Some(Ref::Place { venue, .. }) if s.norm(s.ments[m].end) != "'s" => Some(*venue),
+            Some(Ref::Place { venue, .. })
+                if s.norm(s.ments[m].end) != "'s" && !self.statement_place(s, m) =>
+            {
+                Some(*venue)
+            }
             _ => None,
         }) {
             self.ctx.last_venue = Some(v);

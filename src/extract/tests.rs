@@ -670,6 +670,10 @@ fn there_refers_to_the_last_venue() {
     );
     check("Zelensky invited Putin. There is no date.", &[]);
     check(
+        "At a news conference in Beijing, Putin said he was ready to meet Zelensky there.",
+        &[],
+    );
+    check(
         "Erdogan offered Istanbul. Trump said it would be great to hold the talks there.",
         &["erdogan proposes istanbul", "trump proposes istanbul"],
     );

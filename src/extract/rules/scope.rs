@@ -148,11 +148,22 @@ impl Run<'_> {
         }
         (s.first..t)
             .rev()
-            .find_map(|i| match s.at[i].and_then(|m| s.refs[m].clone()) {
-                Some(Ref::Place { venue, .. }) => Some(venue),
-                _ => None,
-            })
+            .filter_map(|i| s.ending_at(i + 1))
+            .filter(|&n| !self.statement_place(s, n))
+            .find_map(|n| self.place(s, n).map(|p| p.0))
             .or(self.ctx.last_venue)
+    }
+
+    /// Whether place mention `n` is where a statement was made ("at a news
+    /// conference in Beijing").
+    pub(super) fn statement_place(&self, s: &Sent, n: usize) -> bool {
+        let w = &self.ex.words;
+        let mut p = s.ments[n].start;
+        while p > s.first && w.determiner.contains(s.norm(p - 1)) {
+            p -= 1;
+        }
+        s.ending_at(p)
+            .is_some_and(|c| s.has_cue(c, CueKind::StatementPlace))
     }
 
     pub(super) fn place(&self, s: &Sent, n: usize) -> Option<(usize, bool)> {
@@ -195,6 +206,8 @@ impl Run<'_> {
             // verbs ("urged", "wants") always address their object.
             let to_verb = s.norm(mention.end) == "to"
                 && s.toks.get(mention.end + 1).is_some_and(|t| t.is_word())
+                && !w.determiner.contains(s.norm(mention.end + 1))
+                && !capitalised(s, mention.end + 1)
                 && s.starting_at(mention.end + 1).is_none();
             let broad = s
                 .ending_at(cue_end)
@@ -234,15 +247,8 @@ impl Run<'_> {
     /// Not where a statement was made, not a possessive ("Russia's role"),
     /// not the subject of a verb that follows ("Moscow rejected").
     pub(super) fn usable(&self, s: &Sent, n: usize, object: bool) -> bool {
-        let w = &self.ex.words;
         let mention = &s.ments[n];
-        let mut p = mention.start;
-        while p > s.first && w.determiner.contains(s.norm(p - 1)) {
-            p -= 1;
-        }
-        if s.ending_at(p)
-            .is_some_and(|c| s.has_cue(c, CueKind::StatementPlace))
-        {
+        if self.statement_place(s, n) {
             return false;
         }
         if s.norm(mention.end) == "'s" {
