@@ -298,6 +298,10 @@ pub struct Cues {
     /// come to Kyiv"); also listed under `invite`.
     #[serde(default)]
     pub invites_other: Vec<String>,
+    /// Roles that name the leader himself after a demonym ("the Ukrainian
+    /// president"), unlike other roles ("the Ukrainian foreign minister").
+    #[serde(default)]
+    pub head_role: Vec<String>,
     /// Words that, said of a venue, refer to the last venue named ("there").
     #[serde(default)]
     pub deictic_place: Vec<String>,

@@ -4,6 +4,20 @@
 
 use super::*;
 
+/// How a mention names a leader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Named {
+    /// By the leader's own name.
+    Name,
+    /// By a title of the office ("the Russian President").
+    Title,
+    /// "<demonym> <role>": the leader for a head role ("Ukrainian
+    /// president"), someone for them otherwise ("Ukrainian officials").
+    Role,
+    /// An official or institution speaking for the leader.
+    Other,
+}
+
 impl Run<'_> {
     pub(super) fn sentence<'t>(
         &self,
@@ -92,9 +106,26 @@ impl Run<'_> {
     pub(super) fn resolve(&self, s: &Sent, m: usize) -> Option<Ref> {
         let lex = &self.ex.lexicon;
         let tags = &s.ments[m].tags;
-        let person = self.person(tags).map(|(leader, named)| Who {
+        // The leader by name or title is the leader speaking; an official, an
+        // institution or "the Russian foreign minister" speaks for them.
+        let mention = &s.ments[m];
+        let text: String = (mention.start..mention.end)
+            .map(|i| format!(" {}", s.norm(i)))
+            .collect();
+        let text = format!("{text} ");
+        let head = self
+            .ex
+            .words
+            .head_role
+            .iter()
+            .any(|r| text.ends_with(r.as_str()));
+        let person = self.person(tags).map(|(leader, how)| Who {
             leader,
-            speaker: (!named).then(|| s.original(m).to_string()),
+            speaker: match how {
+                Named::Name | Named::Title => None,
+                Named::Role if head => None,
+                Named::Role | Named::Other => Some(s.original(m).to_string()),
+            },
         });
         let venue = tags.iter().find_map(|t| match t {
             Tag::Venue { venue, territory } => Some((*venue, *territory)),
@@ -129,7 +160,7 @@ impl Run<'_> {
 
     /// The leader a person-like mention names on the date, and whether by
     /// the leader's own name.
-    pub(super) fn person(&self, tags: &[Tag]) -> Option<(usize, bool)> {
+    pub(super) fn person(&self, tags: &[Tag]) -> Option<(usize, Named)> {
         let lex = &self.ex.lexicon;
         let date = self.date;
         let in_office_leader = |li: usize| {
@@ -139,7 +170,7 @@ impl Run<'_> {
         };
         tags.iter()
             .find_map(|t| match t {
-                Tag::Leader(li) => Some((*li, true)),
+                Tag::Leader(li) => Some((*li, Named::Name)),
                 _ => None,
             })
             .or_else(|| {
@@ -148,16 +179,15 @@ impl Run<'_> {
                         .officials
                         .get(*oi)
                         .filter(|o| in_office(&o.terms, date))
-                        .map(|_| (*li, false)),
-                    Tag::Title(li) | Tag::Institution(li) if in_office_leader(*li) => {
-                        Some((*li, false))
-                    }
+                        .map(|_| (*li, Named::Other)),
+                    Tag::Title(li) if in_office_leader(*li) => Some((*li, Named::Title)),
+                    Tag::Institution(li) if in_office_leader(*li) => Some((*li, Named::Other)),
                     _ => None,
                 })
             })
             .or_else(|| {
                 tags.iter().find_map(|t| match t {
-                    Tag::CountryRole(vi) => self.leader_of(*vi).map(|l| (l, false)),
+                    Tag::CountryRole(vi) => self.leader_of(*vi).map(|l| (l, Named::Role)),
                     _ => None,
                 })
             })
