@@ -164,6 +164,163 @@ pub struct Cues {
     /// Verbs of saying that attribute speech to a subject ("said", "told").
     #[serde(default)]
     pub speech: Vec<String>,
+    /// Propose cues whose holder is the speaker of the sentence, not the
+    /// grammatical subject: invitations and travel ("let him come to",
+    /// "is welcome in", "would take place in").
+    #[serde(default)]
+    pub invite: Vec<String>,
+    /// Reject cues whose holder is the speaker ("how can I go to").
+    #[serde(default)]
+    pub invite_reject: Vec<String>,
+    /// Evaluations that propose the venue they describe, before or after
+    /// them ("the best place", "made sense", "fine with").
+    #[serde(default)]
+    pub propose_predicate: Vec<String>,
+    /// Evaluations that reject the venue they describe ("impossible",
+    /// "out of the question", "not an option").
+    #[serde(default)]
+    pub reject_predicate: Vec<String>,
+    /// Offers to host; with no venue named they mean the holder's own country
+    /// ("ready to host", "serve as a venue").
+    #[serde(default)]
+    pub host: Vec<String>,
+    /// Nouns of proposing whose holder is their possessor ("Putin's
+    /// invitation to").
+    #[serde(default)]
+    pub propose_noun: Vec<String>,
+    /// Nouns of rejecting whose holder is their possessor ("Lavrov's
+    /// dismissal of").
+    #[serde(default)]
+    pub reject_noun: Vec<String>,
+    /// Phrases placing where a statement was made; a venue right after them
+    /// is not a claim ("speaking in", "news conference in").
+    #[serde(default)]
+    pub statement_place: Vec<String>,
+    /// Phrases of things that happened; a venue they govern is not a claim
+    /// ("took place", "were held", "met in").
+    #[serde(default)]
+    pub past_event: Vec<String>,
+    /// Markers of a journalist's or analyst's view ("analysts", "in the view
+    /// of").
+    #[serde(default)]
+    pub analyst: Vec<String>,
+    /// Role nouns that, after a demonym or a country's possessive, name that
+    /// country's government ("foreign minister", "spokesman").
+    #[serde(default)]
+    pub role: Vec<String>,
+    /// Nouns that, after a demonym, name a country's land ("soil",
+    /// "territory").
+    #[serde(default)]
+    pub territory: Vec<String>,
+    /// Words that refer back to a proposal ("invitation", "offer", "it").
+    #[serde(default)]
+    pub reference: Vec<String>,
+    /// First-person pronouns: inside a quote, the quote's speaker.
+    #[serde(default)]
+    pub pronoun_first: Vec<String>,
+    /// Third-person pronouns: the last named speaker.
+    #[serde(default)]
+    pub pronoun_third: Vec<String>,
+    /// Plural third-person pronouns: never the last single speaker.
+    #[serde(default)]
+    pub pronoun_plural: Vec<String>,
+    /// Second-person pronouns: a subject that is no leader.
+    #[serde(default)]
+    pub pronoun_second: Vec<String>,
+    /// Prepositions: an entity right after one is not a subject.
+    #[serde(default)]
+    pub preposition: Vec<String>,
+    /// Prepositions that introduce a venue ("in", "to").
+    #[serde(default)]
+    pub locative: Vec<String>,
+    /// Words that may stand between two listed venues ("and", "or", ",").
+    #[serde(default)]
+    pub coordinator: Vec<String>,
+    /// Words that may also stand in a list of venues without linking it
+    /// ("maybe", "the").
+    #[serde(default)]
+    pub list_filler: Vec<String>,
+    /// Determiners allowed between a cue and its venue ("the", "a").
+    #[serde(default)]
+    pub determiner: Vec<String>,
+    /// Words opening a condition or question: a cue inside is no claim
+    /// ("if", "whether").
+    #[serde(default)]
+    pub conditional: Vec<String>,
+    /// Words opening a subordinate clause; a subject search stops there
+    /// ("that", "which").
+    #[serde(default)]
+    pub complementizer: Vec<String>,
+    /// Auxiliaries of the passive: "was invited" names the one invited, not
+    /// the one inviting.
+    #[serde(default)]
+    pub passive_aux: Vec<String>,
+    /// Forms of "to be" that may stand between an evaluation and the venue
+    /// it names ("the best place is Geneva").
+    #[serde(default)]
+    pub copula: Vec<String>,
+    /// Words that take a list of venues up again after other words
+    /// ("alongside Turkey").
+    #[serde(default)]
+    pub list_extender: Vec<String>,
+    /// Adjectives that may stand after "neutral" in a neutral place ("a
+    /// neutral European country"); demonyms are added to them.
+    #[serde(default)]
+    pub neutral_modifier: Vec<String>,
+    /// Words opening a relative clause: a venue inside one describes an
+    /// object, it is not the cue's ("the truce that leaders demanded in
+    /// Kyiv").
+    #[serde(default)]
+    pub relative: Vec<String>,
+    /// Modal verbs: a propose cue opening with one also matches with a
+    /// negator after it ("would host" -> "would not host").
+    #[serde(default)]
+    pub modal: Vec<String>,
+    /// Contracted negations of modals, as `modal=negated` ("will=won't").
+    #[serde(default)]
+    pub modal_negation: Vec<String>,
+    /// Nouns of places: a cue on one ("three venues") may name them in a list
+    /// after a colon ("...: Turkey, the Vatican or Switzerland").
+    #[serde(default)]
+    pub venue_noun: Vec<String>,
+    /// Broad verbs that propose a venue only with a meeting noun near them
+    /// ("urged a summit in Geneva", not "urged a ceasefire in Ukraine").
+    #[serde(default)]
+    pub propose_meeting: Vec<String>,
+    /// Nouns of meetings ("summit", "talks").
+    #[serde(default)]
+    pub meeting_noun: Vec<String>,
+    /// Words that, after a comma, open a new clause: a cue's reach ends
+    /// there (", as Macron urged ...").
+    #[serde(default)]
+    pub clause_opener: Vec<String>,
+    /// Invitations whose grammatical subject is the one invited ("he can
+    /// come to Kyiv"); also listed under `invite`.
+    #[serde(default)]
+    pub invites_other: Vec<String>,
+    /// Roles that name the leader himself after a demonym ("the Ukrainian
+    /// president"), unlike other roles ("the Ukrainian foreign minister").
+    #[serde(default)]
+    pub head_role: Vec<String>,
+    /// Words that, said of a venue, refer to the last venue named ("there").
+    #[serde(default)]
+    pub deictic_place: Vec<String>,
+    /// Verbs after "there" that make it existential ("there is").
+    #[serde(default)]
+    pub existential: Vec<String>,
+    /// Nouns of a place that may precede "of <venue>" ("the state of").
+    #[serde(default)]
+    pub place_noun: Vec<String>,
+    /// Words after a negator that cancel it ("not only").
+    #[serde(default)]
+    pub negation_blocker: Vec<String>,
+    /// Words that mark a time before the article ("back in").
+    #[serde(default)]
+    pub past_marker: Vec<String>,
+    /// Abbreviations whose final period does not end a sentence ("mr",
+    /// "jan").
+    #[serde(default)]
+    pub abbreviation: Vec<String>,
 }
 
 impl Lexicon {

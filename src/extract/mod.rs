@@ -1,0 +1,131 @@
+//! The extractor: an [`Article`] -> the venue [`Claim`]s it reports, by rules
+//! over the [`Lexicon`].
+//!
+//! Pure: values in, values out. The pipeline, one small step per module:
+//! - [`text`]: fold text, split sentences, tokenize with offsets back into
+//!   the original (for evidence);
+//! - [`mentions`]: find leaders, titles, officials, venues and cue phrases
+//!   with one automaton built in [`Extractor::new`];
+//! - [`rules`]: for each stance cue, its holder (`rules::holders`:
+//!   attribution, quotes, pronouns, titles by date) and its venues
+//!   (`rules::scope`: objects, prepositions, lists, "there"), negation, and
+//!   the filters for non-claims (statement places, past events, analysts,
+//!   conditions, questions);
+//! - here: run the steps over body and headline and dedupe per
+//!   (leader, stance, venue), keeping the first evidence.
+
+mod mentions;
+mod rules;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+use crate::article::Article;
+use crate::lexicon::Lexicon;
+
+/// A leader's stance on a venue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stance {
+    /// Invites, suggests, insists on, accepts or offers to host there.
+    Proposes,
+    /// Rules out, refuses, dismisses, calls unacceptable.
+    Rejects,
+}
+
+impl Stance {
+    /// The name used in JSON, the database and the gold files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Proposes => "proposes",
+            Stance::Rejects => "rejects",
+        }
+    }
+
+    /// Parses [`Stance::as_str`] back.
+    pub fn parse(s: &str) -> Option<Stance> {
+        match s {
+            "proposes" => Some(Stance::Proposes),
+            "rejects" => Some(Stance::Rejects),
+            _ => None,
+        }
+    }
+
+    /// The opposite stance (what a negator makes of a cue).
+    pub fn flip(self) -> Stance {
+        match self {
+            Stance::Proposes => Stance::Rejects,
+            Stance::Rejects => Stance::Proposes,
+        }
+    }
+}
+
+/// One stated venue position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The leader id whose position it is (`putin`).
+    pub leader: String,
+    /// Proposes or rejects.
+    pub stance: Stance,
+    /// The venue id (`moscow`, `neutral`).
+    pub venue: String,
+    /// The sentence that carries the claim.
+    pub evidence: String,
+    /// Who said it, as named in the text ("Peskov"), when not the leader.
+    pub speaker: Option<String>,
+    /// A past position the article recounts as history; kept out of the
+    /// current position.
+    pub historical: bool,
+}
+
+/// A lexicon prepared for matching: build once, extract many.
+#[derive(Debug)]
+pub struct Extractor {
+    lexicon: Lexicon,
+    matcher: mentions::Matcher,
+    words: mentions::Words,
+}
+
+impl Extractor {
+    /// Prepares `lexicon` for matching.
+    pub fn new(lexicon: Lexicon) -> Extractor {
+        let matcher = mentions::Matcher::new(&lexicon);
+        let words = mentions::Words::new(&lexicon);
+        Extractor {
+            lexicon,
+            matcher,
+            words,
+        }
+    }
+
+    /// The lexicon this extractor was built from.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The claims `article` reports, in text order: the body's first, then
+    /// any the headline adds.
+    pub fn extract(&self, article: &Article) -> Vec<Claim> {
+        let mut claims: Vec<Claim> = Vec::new();
+        let texts = std::iter::once(article.body.as_str()).chain(article.title.as_deref());
+        for text in texts {
+            for claim in rules::claims_in(self, text, article.date) {
+                merge(&mut claims, claim);
+            }
+        }
+        claims
+    }
+}
+
+/// Adds `claim` unless the same (leader, stance, venue) is known; a current
+/// claim replaces a historical one.
+fn merge(claims: &mut Vec<Claim>, claim: Claim) {
+    let same = claims
+        .iter_mut()
+        .find(|c| c.leader == claim.leader && c.stance == claim.stance && c.venue == claim.venue);
+    match same {
+        Some(old) if old.historical && !claim.historical => *old = claim,
+        Some(_) => {}
+        None => claims.push(claim),
+    }
+}

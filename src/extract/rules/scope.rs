@@ -1,0 +1,427 @@
+//! Which venues a cue governs: after or before it, licensed by a
+//! preposition or as its object, lists, "there", and the clauses that end a
+//! cue's reach (conditions, relative clauses, negation scope).
+
+use super::*;
+
+impl Run<'_> {
+    /// Venues after cue `m`: the first licensed one within reach and those
+    /// listed with it. A predicate's reach stops at a comma.
+    pub(super) fn venues_after(&self, s: &Sent, m: usize, predicate: bool) -> Venues {
+        let cue = &s.ments[m];
+        let reach = if predicate {
+            PREDICATE_REACH
+        } else {
+            VENUE_REACH
+        };
+        let hi = (cue.end + reach).min(s.toks.len());
+        let mut i = cue.end;
+        while i < hi {
+            let word = s.norm(i);
+            if word == ";" || (predicate && word == ",") {
+                break;
+            }
+            // ", as Macron urged ...": a new clause, unless it goes on
+            // listing places (", and Belarus").
+            if word == "," && self.ex.words.clause_opener.contains(s.norm(i + 1)) {
+                let mut j = i + 2;
+                while self.ex.words.determiner.contains(s.norm(j)) {
+                    j += 1;
+                }
+                let listing = s.starting_at(j).is_some_and(|n| self.place(s, n).is_some());
+                if !listing {
+                    break;
+                }
+            }
+            // A relative clause after the object ("the truce that leaders
+            // demanded in Kyiv"); "proposed that ..." and ", that ..." open
+            // what was proposed.
+            let w = &self.ex.words;
+            if w.relative.contains(word) && i > cue.end + 1 && s.norm(i - 1) != "," {
+                break;
+            }
+            if let Some(n) = s.starting_at(i) {
+                // A noun cue inside the object ("rejected Putin's invitation to")
+                // leaves the venue to both.
+                let noun = s.stance_cue(n).is_some_and(|(_, c)| c == Class::Noun);
+                let stops =
+                    (s.is_stance(n) && !s.absorbed[n] && !noun) || s.has_cue(n, CueKind::PastEvent);
+                if stops || (predicate && s.is_speech(n)) {
+                    break;
+                }
+                if self.licensed_after(s, n, cue.end, predicate) {
+                    return self.list_after(s, n);
+                }
+                i = s.ments[n].end;
+                continue;
+            }
+            if let Some(v) = self.deictic(s, i) {
+                return vec![v];
+            }
+            i += 1;
+        }
+        self.announced_list(s, cue.end)
+    }
+
+    /// "considering three venues for a broader meeting: Turkey, the Vatican
+    /// or Switzerland": a cue whose object is a noun of places, and a list
+    /// after a colon or dash later in the sentence.
+    pub(super) fn announced_list(&self, s: &Sent, from: usize) -> Venues {
+        let w = &self.ex.words;
+        let hi = (from + VENUE_REACH).min(s.toks.len());
+        let Some(noun) = (from..hi).find(|&i| w.venue_noun.contains(s.norm(i))) else {
+            return Vec::new();
+        };
+        let Some(colon) = (noun..s.toks.len())
+            .take(SUBJECT_REACH)
+            .find(|&i| s.norm(i) == ":" || is_dash_break(s, i) || s.norm(i) == ";")
+        else {
+            return Vec::new();
+        };
+        if s.norm(colon) == ";" {
+            return Vec::new();
+        }
+        let mut i = colon + 1;
+        while i < s.toks.len() && (w.determiner.contains(s.norm(i)) || s.norm(i) == "\"") {
+            i += 1;
+        }
+        match s.starting_at(i) {
+            Some(n) if self.place(s, n).is_some() => self.list_after(s, n),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Venues before `at` (within `reach`): the nearest usable one and those
+    /// listed with it.
+    pub(super) fn venues_before(&self, s: &Sent, at: usize, reach: usize) -> Venues {
+        let lo = at.saturating_sub(reach).max(s.first);
+        let mut i = at;
+        while i > lo {
+            let t = i - 1;
+            if s.norm(t) == ";" {
+                break;
+            }
+            if let Some(n) = s.ending_at(i) {
+                if s.is_stance(n) || s.has_cue(n, CueKind::PastEvent) {
+                    break;
+                }
+                if self.licensed_before(s, n) {
+                    return self.list_before(s, n);
+                }
+                i = s.ments[n].start;
+                continue;
+            }
+            if let Some(v) = self.deictic(s, t) {
+                return vec![v];
+            }
+            i -= 1;
+        }
+        Vec::new()
+    }
+
+    /// "Budapest, which US officials have floated": the place a relative
+    /// clause holding the cue is about.
+    pub(super) fn relative_antecedent(&self, s: &Sent, at: usize) -> Venues {
+        let w = &self.ex.words;
+        let lo = at.saturating_sub(6).max(s.first);
+        let Some(r) = (lo..at).rev().find(|&i| w.relative.contains(s.norm(i))) else {
+            return Vec::new();
+        };
+        if (r + 1..at).any(|i| s.is_punct(i)) {
+            return Vec::new();
+        }
+        let mut p = r;
+        if p > s.first && s.norm(p - 1) == "," {
+            p -= 1;
+        }
+        match s.ending_at(p) {
+            Some(n) if self.place(s, n).is_some() => self.list_before(s, n),
+            _ => Vec::new(),
+        }
+    }
+
+    /// "there" used of a place: the last venue named before it.
+    pub(super) fn deictic(&self, s: &Sent, t: usize) -> Option<usize> {
+        let w = &self.ex.words;
+        if !w.deictic_place.contains(s.norm(t)) || w.existential.contains(s.norm(t + 1)) {
+            return None;
+        }
+        (s.first..t)
+            .rev()
+            .filter_map(|i| s.ending_at(i + 1))
+            .filter(|&n| !self.statement_place(s, n))
+            .find_map(|n| self.place(s, n).map(|p| p.0))
+            .or(self.ctx.last_venue)
+    }
+
+    /// Whether place mention `n` is where a statement was made ("at a news
+    /// conference in Beijing").
+    pub(super) fn statement_place(&self, s: &Sent, n: usize) -> bool {
+        let w = &self.ex.words;
+        let mut p = s.ments[n].start;
+        while p > s.first && w.determiner.contains(s.norm(p - 1)) {
+            p -= 1;
+        }
+        s.ending_at(p)
+            .is_some_and(|c| s.has_cue(c, CueKind::StatementPlace))
+    }
+
+    pub(super) fn place(&self, s: &Sent, n: usize) -> Option<(usize, bool)> {
+        match &s.refs[n] {
+            Some(Ref::Place {
+                venue, territory, ..
+            }) => Some((*venue, *territory)),
+            _ => None,
+        }
+    }
+
+    /// Whether place mention `n` after a cue ending at `cue_end` is the
+    /// cue's venue: right after the cue (modulo determiners), after a
+    /// locative preposition, a colon, dash or quote, or "the state of"; not
+    /// a statement's place, a possessive, or the subject of a next verb.
+    pub(super) fn licensed_after(
+        &self,
+        s: &Sent,
+        n: usize,
+        cue_end: usize,
+        predicate: bool,
+    ) -> bool {
+        let w = &self.ex.words;
+        let Some((_, territory)) = self.place(s, n) else {
+            return false;
+        };
+        let mention = &s.ments[n];
+        let mut p = mention.start;
+        while p > cue_end && w.determiner.contains(s.norm(p - 1)) {
+            p -= 1;
+        }
+        // Right after the cue it is its object ("rejects Vatican offer"),
+        // whatever follows.
+        let object = p <= cue_end || s.ending_at(p).is_some_and(|c| s.absorbed[c]);
+        if !self.usable(s, n, object) {
+            return false;
+        }
+        if object {
+            // "urged Kyiv to agree": the one addressed, not the place; broad
+            // verbs ("urged", "wants") always address their object.
+            let to_verb = s.norm(mention.end) == "to"
+                && s.toks.get(mention.end + 1).is_some_and(|t| t.is_word())
+                && !w.determiner.contains(s.norm(mention.end + 1))
+                && !capitalised(s, mention.end + 1)
+                && s.starting_at(mention.end + 1).is_none();
+            let broad = s
+                .ending_at(cue_end)
+                .is_some_and(|c| s.has_cue(c, CueKind::NeedsMeeting));
+            return !to_verb && !broad;
+        }
+        let prev = s.norm(p - 1);
+        // "acceptable to Kyiv", "impossible for Moscow": who judges.
+        if predicate && p == cue_end + 1 && matches!(prev, "to" | "for" | "with") {
+            return false;
+        }
+        // After a colon or dash only when the cue's object announced places
+        // ("the location of the meeting: Anchorage").
+        let announced = (cue_end.saturating_sub(3)..p).any(|i| w.venue_noun.contains(s.norm(i)));
+        w.locative.contains(prev)
+            || (matches!(prev, ":" | "-" | "\"" | "(") && (announced || p == cue_end + 1))
+            || (territory && prev == "on")
+            || (prev == "of" && w.place_noun.contains(s.norm(p.saturating_sub(2))))
+            || (predicate && (w.copula.contains(prev) || w.coordinator.contains(prev)))
+    }
+
+    /// Whether place mention `n` before a predicate is its venue.
+    pub(super) fn licensed_before(&self, s: &Sent, n: usize) -> bool {
+        let w = &self.ex.words;
+        if self.place(s, n).is_none() || !self.usable(s, n, false) {
+            return false;
+        }
+        let start = s.ments[n].start;
+        let mut p = start;
+        while p > s.first && w.determiner.contains(s.norm(p - 1)) {
+            p -= 1;
+        }
+        let prev = if p > s.first { s.norm(p - 1) } else { "" };
+        !w.preposition.contains(prev) || w.locative.contains(prev)
+    }
+
+    /// Not where a statement was made, not a possessive ("Russia's role"),
+    /// not the subject of a verb that follows ("Moscow rejected").
+    pub(super) fn usable(&self, s: &Sent, n: usize, object: bool) -> bool {
+        let mention = &s.ments[n];
+        if self.statement_place(s, n) {
+            return false;
+        }
+        if s.norm(mention.end) == "'s" {
+            return false;
+        }
+        // "Russia-Ukraine talks": the parties, not the place.
+        let hyphen = s.norm(mention.end) == "-" && !is_dash_break(s, mention.end);
+        let pair = |i: usize| {
+            s.starting_at(i)
+                .is_some_and(|n| matches!(s.refs[n], Some(Ref::Place { .. })))
+        };
+        if hyphen && pair(mention.end + 1) {
+            return false;
+        }
+        if mention.start >= 2
+            && s.norm(mention.start - 1) == "-"
+            && !is_dash_break(s, mention.start - 1)
+            && s.ending_at(mention.start - 1)
+                .is_some_and(|n| matches!(s.refs[n], Some(Ref::Place { .. })))
+        {
+            return false;
+        }
+        let next = s.starting_at(mention.end);
+        object
+            || !next.is_some_and(|c| {
+                s.is_speech(c) || s.stance_cue(c).is_some_and(|(_, k)| k == Class::Verb)
+            })
+    }
+
+    /// Place `n` and the places listed after it ("Turkey, the Vatican or
+    /// Switzerland").
+    pub(super) fn list_after(&self, s: &Sent, n: usize) -> Venues {
+        let mut out: Venues = self.place(s, n).map(|p| p.0).into_iter().collect();
+        let mut end = s.ments[n].end;
+        while let Some(next) = (end..(end + 10).min(s.toks.len()))
+            .find_map(|i| s.starting_at(i).filter(|&m| self.place(s, m).is_some()))
+        {
+            let next_start = s.ments[next].start;
+            let linked =
+                self.list_gap(s, end, next_start) || self.list_extension(s, end, next_start);
+            if !linked || !self.usable(s, next, false) {
+                break;
+            }
+            match self.place(s, next) {
+                Some((v, _)) => out.push(v),
+                None => break,
+            }
+            end = s.ments[next].end;
+        }
+        out
+    }
+
+    /// Place `n` and the places listed before it.
+    pub(super) fn list_before(&self, s: &Sent, n: usize) -> Venues {
+        let mut out: Venues = self.place(s, n).map(|p| p.0).into_iter().collect();
+        let mut start = s.ments[n].start;
+        loop {
+            let lo = start.saturating_sub(6).max(s.first);
+            let Some(prev) = (lo..start).rev().find_map(|i| s.ending_at(i + 1)) else {
+                break;
+            };
+            if !self.list_gap(s, s.ments[prev].end, start) || !self.usable(s, prev, false) {
+                break;
+            }
+            match self.place(s, prev) {
+                Some((v, _)) => out.insert(0, v),
+                None => break,
+            }
+            start = s.ments[prev].start;
+        }
+        out
+    }
+
+    /// Whether tokens `a..b` take a list up again after other words:
+    /// "..., alongside Turkey", "... at some point — possibly to Florida".
+    pub(super) fn list_extension(&self, s: &Sent, a: usize, b: usize) -> bool {
+        let w = &self.ex.words;
+        let gap = a..b;
+        if gap
+            .clone()
+            .any(|i| s.norm(i) == ";" || s.at[i].is_some_and(|m| s.is_speech(m)))
+        {
+            return false;
+        }
+        let mut p = b;
+        while p > a && w.determiner.contains(s.norm(p - 1)) {
+            p -= 1;
+        }
+        if p > a && w.list_extender.contains(s.norm(p - 1)) {
+            return true;
+        }
+        // A dash or colon, then only list words.
+        let Some(k) = gap
+            .clone()
+            .rev()
+            .find(|&i| s.norm(i) == ":" || is_dash_break(s, i))
+        else {
+            return false;
+        };
+        (a..k).all(|i| s.toks[i].is_word())
+            && k - a <= 6
+            && (k + 1..b)
+                .all(|i| w.list_filler.contains(s.norm(i)) || w.coordinator.contains(s.norm(i)))
+    }
+
+    /// Whether tokens `a..b` only link two listed venues.
+    pub(super) fn list_gap(&self, s: &Sent, a: usize, b: usize) -> bool {
+        let w = &self.ex.words;
+        let words = &s.toks[a..b];
+        words.iter().any(|t| w.coordinator.contains(&t.norm))
+            && words.iter().all(|t| {
+                w.coordinator.contains(&t.norm) || w.list_filler.contains(&t.norm) || t.norm == "\""
+            })
+    }
+}
+
+/// Whether the cue at `at` sits in an "if"/"whether" clause: a conditional
+/// word before it with no clause break between.
+pub(super) fn in_condition(
+    s: &Sent,
+    at: usize,
+    conditional: &std::collections::HashSet<String>,
+) -> bool {
+    for i in (s.first..at).rev() {
+        let word = s.norm(i);
+        if matches!(word, "," | ";" | ":" | "\"" | "(" | ")") || is_dash_break(s, i) {
+            return false;
+        }
+        if conditional.contains(word) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a negator stands shortly before the cue at `at`.
+pub(super) fn negated(
+    s: &Sent,
+    at: usize,
+    negation: &std::collections::HashSet<String>,
+    blocker: &std::collections::HashSet<String>,
+) -> bool {
+    let lo = at.saturating_sub(NEGATION_REACH).max(s.first);
+    for i in (lo..at).rev() {
+        // Scare quotes around the negator do not end its reach.
+        if s.norm(i) == "\"" {
+            continue;
+        }
+        if s.is_punct(i) || s.at[i].is_some_and(|m| s.is_stance(m)) {
+            return false;
+        }
+        if negation.contains(s.norm(i)) {
+            return !blocker.contains(s.norm(i + 1));
+        }
+    }
+    false
+}
+
+/// Whether analysts are the ones speaking ("..., analysts said").
+pub(super) fn analysts_speak(s: &Sent) -> bool {
+    (0..s.ments.len()).any(|m| {
+        s.has_cue(m, CueKind::Analyst)
+            && !s.quoted[s.ments[m].start]
+            && (s.ments[m].end..s.ments[m].end + 3).any(|i| {
+                s.at.get(i)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|c| s.is_speech(c))
+            })
+    })
+}
+
+/// Whether an analyst's view is reported before token `at`.
+pub(super) fn analyst_before(s: &Sent, at: usize) -> bool {
+    (0..s.ments.len()).any(|m| s.ments[m].start < at && s.has_cue(m, CueKind::Analyst))
+}

@@ -1,0 +1,321 @@
+//! One sentence made ready for the rules: tokens with quote marks, the
+//! matched mentions resolved on the article's date (a person speaking for a
+//! leader, a place and its government), datelines and transcript labels.
+
+use super::*;
+
+/// How a mention names a leader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Named {
+    /// By the leader's own name.
+    Name,
+    /// By a title of the office ("the Russian President").
+    Title,
+    /// "<demonym> <role>": the leader for a head role ("Ukrainian
+    /// president"), someone for them otherwise ("Ukrainian officials").
+    Role,
+    /// An official or institution speaking for the leader.
+    Other,
+}
+
+impl Run<'_> {
+    pub(super) fn sentence<'t>(
+        &self,
+        text: &'t str,
+        span: SentenceSpan,
+        open: &mut bool,
+    ) -> Sent<'t> {
+        let slice = text.get(span.start..span.end).unwrap_or("");
+        let mut toks = tokenize(slice);
+        for t in &mut toks {
+            t.start += span.start;
+            t.end += span.start;
+        }
+        let mut quoted = Vec::with_capacity(toks.len());
+        for t in &toks {
+            if t.norm == "\"" {
+                match text.get(t.start..t.end) {
+                    Some("\u{201C}") | Some("\u{201E}") | Some("\u{00AB}") => *open = true,
+                    Some("\u{201D}") | Some("\u{00BB}") => {
+                        quoted.push(true);
+                        *open = false;
+                        continue;
+                    }
+                    _ => {
+                        if *open {
+                            quoted.push(true);
+                            *open = false;
+                            continue;
+                        }
+                        *open = true;
+                    }
+                }
+            }
+            quoted.push(*open);
+        }
+        unquote_short(&toks, &mut quoted);
+        let ments = self.ex.matcher.find(&toks);
+        let mut at = vec![None; toks.len()];
+        for (mi, m) in ments.iter().enumerate() {
+            at[m.start..m.end].iter_mut().for_each(|a| *a = Some(mi));
+        }
+        let mut sent = Sent {
+            text,
+            span,
+            toks,
+            quoted,
+            ments,
+            refs: Vec::new(),
+            at,
+            first: 0,
+            absorbed: Vec::new(),
+        };
+        sent.refs = (0..sent.ments.len())
+            .map(|m| self.resolve(&sent, m))
+            .collect();
+        name_titles(&mut sent);
+        sent.first = dateline_end(&sent);
+        sent.absorbed = absorbed_cues(&sent);
+        sent
+    }
+
+    /// A transcript label opening a paragraph ("ZELENSKY: ..."): its speaker,
+    /// and the label is skipped.
+    pub(super) fn label(&self, s: &mut Sent) -> Option<Who> {
+        let colon = (s.first..s.toks.len().min(s.first + 4)).find(|&i| s.norm(i) == ":")?;
+        let words = &s.toks[s.first..colon];
+        let all_caps = !words.is_empty()
+            && words.iter().all(|t| {
+                let orig = s.text.get(t.start..t.end).unwrap_or("");
+                orig.chars().any(char::is_alphabetic) && !orig.chars().any(char::is_lowercase)
+            });
+        if !all_caps {
+            return None;
+        }
+        let who = (s.first..colon)
+            .filter_map(|i| s.at[i])
+            .find_map(|m| match &s.refs[m] {
+                Some(Ref::Person(w)) => Some(w.clone()),
+                _ => None,
+            });
+        s.first = colon + 1;
+        who
+    }
+
+    /// What mention `m` refers to on the article's date.
+    pub(super) fn resolve(&self, s: &Sent, m: usize) -> Option<Ref> {
+        let lex = &self.ex.lexicon;
+        let tags = &s.ments[m].tags;
+        // The leader by name or title is the leader speaking; an official, an
+        // institution or "the Russian foreign minister" speaks for them.
+        let mention = &s.ments[m];
+        let text: String = (mention.start..mention.end)
+            .map(|i| format!(" {}", s.norm(i)))
+            .collect();
+        let text = format!("{text} ");
+        let head = self
+            .ex
+            .words
+            .head_role
+            .iter()
+            .any(|r| text.ends_with(r.as_str()));
+        let person = self.person(tags).map(|(leader, how)| Who {
+            leader,
+            speaker: match how {
+                Named::Name | Named::Title => None,
+                Named::Role if head => None,
+                Named::Role | Named::Other => Some(s.original(m).to_string()),
+            },
+        });
+        let venue = tags.iter().find_map(|t| match t {
+            Tag::Venue { venue, territory } => Some((*venue, *territory)),
+            _ => None,
+        });
+        match venue {
+            Some((vi, territory)) => {
+                let v = &lex.venues[vi];
+                let country = match v.kind {
+                    VenueKind::Country => Some(vi),
+                    VenueKind::City if v.capital => v
+                        .country
+                        .as_deref()
+                        .and_then(|c| lex.venues.iter().position(|x| x.id == c)),
+                    _ => None,
+                };
+                let gov = person.or_else(|| {
+                    country.and_then(|c| self.leader_of(c)).map(|leader| Who {
+                        leader,
+                        speaker: Some(s.original(m).to_string()),
+                    })
+                });
+                Some(Ref::Place {
+                    venue: vi,
+                    gov,
+                    territory,
+                })
+            }
+            None => person.map(Ref::Person),
+        }
+    }
+
+    /// The leader a person-like mention names on the date, and whether by
+    /// the leader's own name.
+    pub(super) fn person(&self, tags: &[Tag]) -> Option<(usize, Named)> {
+        let lex = &self.ex.lexicon;
+        let date = self.date;
+        let in_office_leader = |li: usize| {
+            lex.leaders
+                .get(li)
+                .is_some_and(|l| in_office(&l.terms, date))
+        };
+        tags.iter()
+            .find_map(|t| match t {
+                Tag::Leader(li) => Some((*li, Named::Name)),
+                _ => None,
+            })
+            .or_else(|| {
+                tags.iter().find_map(|t| match t {
+                    Tag::Official(li, oi) => lex.leaders[*li]
+                        .officials
+                        .get(*oi)
+                        .filter(|o| in_office(&o.terms, date))
+                        .map(|_| (*li, Named::Other)),
+                    Tag::Title(li) if in_office_leader(*li) => Some((*li, Named::Title)),
+                    Tag::Institution(li) if in_office_leader(*li) => Some((*li, Named::Other)),
+                    _ => None,
+                })
+            })
+            .or_else(|| {
+                tags.iter().find_map(|t| match t {
+                    Tag::CountryRole(vi) => self.leader_of(*vi).map(|l| (l, Named::Role)),
+                    _ => None,
+                })
+            })
+    }
+
+    /// The leader in office for the country venue `vi` on the date.
+    pub(super) fn leader_of(&self, vi: usize) -> Option<usize> {
+        let lex = &self.ex.lexicon;
+        let id = &lex.venues.get(vi)?.id;
+        lex.leaders.iter().position(|l| {
+            l.country.as_deref() == Some(id.as_str()) && in_office(&l.terms, self.date)
+        })
+    }
+}
+
+/// Whether the clause ends right after token `end` ("Minsk, Geneva," he
+/// offered —).
+pub(super) fn ends_clause(s: &Sent, end: usize) -> bool {
+    end >= s.toks.len() || s.is_punct(end)
+}
+
+/// Travel and agreement cues right after an invitation belong to it:
+/// "invited him to come to Moscow", "suggested Putin come to Kyiv".
+pub(super) fn absorbed_cues(s: &Sent) -> Vec<bool> {
+    let mut out = vec![false; s.ments.len()];
+    for (m, mention) in s.ments.iter().enumerate() {
+        // Only trips and invitations ("to come to") join an earlier cue;
+        // an exception ("anywhere but") stands on its own.
+        if s.stance_cue(m) != Some((Stance::Proposes, Class::Speaker)) {
+            continue;
+        }
+        let lo = mention.start.saturating_sub(5);
+        let governor = (lo..mention.start)
+            .rev()
+            .find_map(|i| s.ending_at(i + 1).filter(|&c| s.is_stance(c)));
+        if let Some(g) = governor {
+            let between = s.ments[g].end..mention.start;
+            if between.clone().all(|i| !s.is_punct(i)) {
+                out[m] = true;
+            }
+        }
+    }
+    out
+}
+
+/// Where a dateline ("BEIJING —", "Moscow, 23 May 2025 —") ends.
+pub(super) fn dateline_end(s: &Sent) -> usize {
+    let Some(dash) = (0..s.toks.len().min(9)).find(|&i| s.norm(i) == "-") else {
+        return 0;
+    };
+    if dash == 0 {
+        return 0;
+    }
+    let first = &s.toks[0];
+    let orig = s.text.get(first.start..first.end).unwrap_or("");
+    let caps = orig.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && !orig.chars().any(char::is_lowercase);
+    let year =
+        (0..dash).any(|i| s.norm(i).len() == 4 && s.norm(i).chars().all(|c| c.is_ascii_digit()));
+    if caps || year {
+        dash + 1
+    } else {
+        0
+    }
+}
+
+/// Whether token `i` is a dash that breaks a clause ("Moscow — and"), not a
+/// hyphen inside a compound ("Putin-Zelensky").
+pub(super) fn is_dash_break(s: &Sent, i: usize) -> bool {
+    let Some(t) = s.toks.get(i) else { return false };
+    if t.norm != "-" {
+        return false;
+    }
+    let orig = s.text.get(t.start..t.end).unwrap_or("");
+    let spaced = s
+        .text
+        .get(..t.start)
+        .is_some_and(|b| b.ends_with(char::is_whitespace));
+    orig != "-" || spaced
+}
+
+/// Whether token `i` is written with a capital (a name or title word).
+pub(super) fn capitalised(s: &Sent, i: usize) -> bool {
+    let t = &s.toks[i];
+    t.is_word()
+        && s.text
+            .get(t.start..t.end)
+            .and_then(|o| o.chars().next())
+            .is_some_and(char::is_uppercase)
+}
+
+/// "Ukrainian President Volodymyr Zelensky": a title next to the leader's
+/// own name is the leader speaking, not someone for them.
+pub(super) fn name_titles(s: &mut Sent) {
+    for m in 1..s.ments.len() {
+        if s.ments[m - 1].end != s.ments[m].start {
+            continue;
+        }
+        let (Some(Ref::Person(a)), Some(Ref::Person(b))) = (&s.refs[m - 1], &s.refs[m]) else {
+            continue;
+        };
+        if a.leader == b.leader && (a.speaker.is_none() || b.speaker.is_none()) {
+            for i in [m - 1, m] {
+                if let Some(Ref::Person(w)) = &mut s.refs[i] {
+                    w.speaker = None;
+                }
+            }
+        }
+    }
+}
+
+/// Scare quotes ("called Geneva \"unfriendly\"") are no speech: a quote
+/// opened and closed within the sentence around fewer than four words is
+/// treated as unquoted.
+pub(super) fn unquote_short(toks: &[Token], quoted: &mut [bool]) {
+    let mut i = 0;
+    while i < toks.len() {
+        if !(quoted[i] && toks[i].norm == "\"" && (i == 0 || !quoted[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let Some(close) = (i + 1..toks.len()).find(|&j| toks[j].norm == "\"") else {
+            break;
+        };
+        let words = (i + 1..close).filter(|&j| toks[j].is_word()).count();
+        if words < 4 && (i..=close).all(|j| quoted[j]) {
+            quoted[i..=close].iter_mut().for_each(|q| *q = false);
+        }
+        i = close + 1;
+    }
+}

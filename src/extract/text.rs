@@ -1,0 +1,450 @@
+//! Text steps of the extractor: folding (case, diacritics, typographic
+//! quotes and dashes), word tokens with offsets back into the original text,
+//! and sentence splitting.
+//!
+//! Pure functions over `&str`; nothing here knows about leaders or venues.
+
+use std::collections::HashSet;
+
+/// A word or punctuation token of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Token {
+    /// Folded text: lowercase ASCII where possible, `"` for any double
+    /// quote, `'` for any apostrophe, `-` for any dash.
+    pub norm: String,
+    /// Byte offset of the token's first character in the tokenized text.
+    pub start: usize,
+    /// Byte offset just past the token.
+    pub end: usize,
+}
+
+impl Token {
+    /// Whether the token is a word (letters or digits), not punctuation.
+    pub fn is_word(&self) -> bool {
+        self.norm.chars().next().is_some_and(char::is_alphanumeric)
+    }
+}
+
+/// Folds one character to what matching compares: lowercase, no diacritics,
+/// plain quotes and dashes.
+pub(crate) fn fold_char(c: char, out: &mut String) {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
+            out.push('\'')
+        }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
+        | '\u{2033}' => out.push('"'),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => out.push('-'),
+        _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        _ => {
+            for l in c.to_lowercase() {
+                match strip_accent(l) {
+                    Some(s) => out.push_str(s),
+                    None => out.push(l),
+                }
+            }
+        }
+    }
+}
+
+/// The base letters of common accented Latin letters (already lowercase).
+fn strip_accent(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        'þ' => "th",
+        _ => return None,
+    })
+}
+
+/// Splits `text` into tokens: runs of letters and digits (with inner
+/// apostrophes, except a possessive `'s`, which is its own token) and single
+/// punctuation characters. White space separates and is dropped.
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut tokens = Vec::new();
+    let mut word = String::new();
+    let mut word_start = 0;
+    let mut folded = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        let end = chars.get(i + 1).map_or(text.len(), |&(n, _)| n);
+        folded.clear();
+        fold_char(c, &mut folded);
+        if !folded.is_empty() && folded.chars().all(char::is_alphanumeric) {
+            if word.is_empty() {
+                word_start = at;
+            }
+            word.push_str(&folded);
+            i += 1;
+            continue;
+        }
+        let next_alpha = chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphabetic());
+        if folded == "'" && !word.is_empty() && next_alpha {
+            let next = chars.get(i + 1).map(|&(_, n)| n);
+            let after = chars.get(i + 2).map(|&(_, n)| n);
+            let possessive =
+                matches!(next, Some('s' | 'S')) && !after.is_some_and(char::is_alphanumeric);
+            if possessive {
+                flush(&mut tokens, &mut word, word_start, at);
+                let s_end = chars.get(i + 2).map_or(text.len(), |&(n, _)| n);
+                tokens.push(Token {
+                    norm: "'s".to_string(),
+                    start: at,
+                    end: s_end,
+                });
+                i += 2;
+                continue;
+            }
+            word.push('\'');
+            i += 1;
+            continue;
+        }
+        flush(&mut tokens, &mut word, word_start, at);
+        if !c.is_whitespace() && !folded.trim().is_empty() {
+            tokens.push(Token {
+                norm: folded.clone(),
+                start: at,
+                end,
+            });
+        }
+        i += 1;
+    }
+    flush(&mut tokens, &mut word, word_start, text.len());
+    tokens
+}
+
+fn flush(tokens: &mut Vec<Token>, word: &mut String, start: usize, end: usize) {
+    if !word.is_empty() {
+        tokens.push(Token {
+            norm: std::mem::take(word),
+            start,
+            end,
+        });
+    }
+}
+
+/// The folded, space-joined form of a phrase, as patterns and sentences are
+/// compared: `" let him come to "`.
+pub(crate) fn phrase_key(phrase: &str) -> String {
+    let mut key = String::from(" ");
+    for t in tokenize(phrase) {
+        key.push_str(&t.norm);
+        key.push(' ');
+    }
+    key
+}
+
+/// A sentence: a byte range of the text and the paragraph it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SentenceSpan {
+    /// First byte.
+    pub start: usize,
+    /// Byte just past the end.
+    pub end: usize,
+    /// Index of the paragraph (blank-line separated block).
+    pub para: usize,
+}
+
+/// Sentences longer than this are cut at a space: bounds the work of the
+/// rules on text with no punctuation.
+const MAX_SENTENCE_BYTES: usize = 3000;
+
+/// Splits `text` into sentences. Paragraphs are separated by blank lines; a
+/// single line break also ends a sentence unless it looks like a hard wrap
+/// (the line does not end a sentence and the next one goes on in lowercase
+/// or both lines are long). Within a line, `.`, `!` and `?` end a sentence
+/// when followed by space and a capital, a digit or a quote, unless the word
+/// before is an abbreviation or an initial ("U.S.", "Mr.").
+pub(crate) fn split_sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<SentenceSpan> {
+    let mut out = Vec::new();
+    let mut para = 0;
+    let mut blocks: Vec<(usize, usize, usize)> = Vec::new();
+    let lines = line_spans(text);
+    let mut current: Option<(usize, usize)> = None;
+    let mut prev_line: Option<(usize, usize)> = None;
+    for (ls, le) in lines {
+        let line = &text[ls..le];
+        if line.trim().is_empty() {
+            if let Some((s, e)) = current.take() {
+                blocks.push((s, e, para));
+            }
+            para += 1;
+            prev_line = None;
+            continue;
+        }
+        match (current, prev_line) {
+            (Some((s, _)), Some((ps, pe))) if joins(&text[ps..pe], line) => {
+                current = Some((s, le));
+            }
+            (Some(block), _) => {
+                blocks.push((block.0, block.1, para));
+                current = Some((ls, le));
+            }
+            (None, _) => current = Some((ls, le)),
+        }
+        prev_line = Some((ls, le));
+    }
+    if let Some((s, e)) = current {
+        blocks.push((s, e, para));
+    }
+    for (s, e, p) in blocks {
+        split_block(text, s, e, p, abbreviations, &mut out);
+    }
+    out
+}
+
+/// Byte ranges of the lines of `text`, without their line breaks.
+fn line_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            out.push((start, end));
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+/// Whether a single line break between `prev` and `next` is a hard wrap
+/// inside a sentence.
+fn joins(prev: &str, next: &str) -> bool {
+    let prev = prev.trim_end();
+    let next = next.trim_start();
+    let ends_sentence = prev.chars().last().is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | ':' | '"' | '\u{201D}' | '\u{2026}' | ']' | ')'
+        )
+    });
+    if ends_sentence {
+        return false;
+    }
+    let starts_lower = next
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+    starts_lower || (prev.chars().count() >= 60 && next.chars().count() >= 40)
+}
+
+/// Splits one block (a paragraph or line) into sentences at terminal
+/// punctuation.
+fn split_block(
+    text: &str,
+    start: usize,
+    end: usize,
+    para: usize,
+    abbreviations: &HashSet<String>,
+    out: &mut Vec<SentenceSpan>,
+) {
+    let block = &text[start..end];
+    let chars: Vec<(usize, char)> = block.char_indices().collect();
+    let mut sent_start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        let long = at - sent_start > MAX_SENTENCE_BYTES && c.is_whitespace();
+        if long {
+            push_span(block, start, sent_start, at, para, out);
+            sent_start = at;
+            i += 1;
+            continue;
+        }
+        if !matches!(c, '.' | '!' | '?' | '\u{2026}') {
+            i += 1;
+            continue;
+        }
+        // Closing quotes and brackets belong to the sentence they end.
+        let mut j = i + 1;
+        while j < chars.len() && is_closer(chars[j].1) {
+            j += 1;
+        }
+        let mut k = j;
+        while k < chars.len() && chars[k].1.is_whitespace() {
+            k += 1;
+        }
+        if k == j || k >= chars.len() {
+            i = j.max(i + 1);
+            continue;
+        }
+        let next = chars[k].1;
+        let opens = next.is_uppercase()
+            || next.is_ascii_digit()
+            || matches!(
+                next,
+                '"' | '\u{201C}' | '\'' | '\u{2018}' | '(' | '[' | '\u{2014}'
+            );
+        if opens && !(c == '.' && is_abbreviation(block, at, abbreviations)) {
+            let cut = chars.get(j).map_or(block.len(), |&(n, _)| n);
+            push_span(block, start, sent_start, cut, para, out);
+            sent_start = cut;
+        }
+        i = j.max(i + 1);
+    }
+    push_span(block, start, sent_start, block.len(), para, out);
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\u{201D}' | '\'' | '\u{2019}' | ')' | ']')
+}
+
+/// Whether the period at byte `dot` of `block` ends an abbreviation or an
+/// initial rather than a sentence.
+fn is_abbreviation(block: &str, dot: usize, abbreviations: &HashSet<String>) -> bool {
+    let before = &block[..dot];
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if word.is_empty() {
+        return false;
+    }
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        return true;
+    }
+    abbreviations.contains(&word.to_lowercase())
+}
+
+fn push_span(
+    block: &str,
+    offset: usize,
+    s: usize,
+    e: usize,
+    para: usize,
+    out: &mut Vec<SentenceSpan>,
+) {
+    let piece = &block[s..e];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    if piece.trim().is_empty() {
+        return;
+    }
+    out.push(SentenceSpan {
+        start: offset + s + lead,
+        end: offset + e - trail,
+        para,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let abbr: HashSet<String> = ["mr", "jan"].iter().map(|s| s.to_string()).collect();
+        split_sentences(text, &abbr)
+            .into_iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
+    #[test]
+    fn folds_case_accents_quotes_and_dashes() {
+        let norms: Vec<String> = tokenize("Türkiye’s “Zelenskyy”—Kyiv")
+            .into_iter()
+            .map(|t| t.norm)
+            .collect();
+        assert_eq!(
+            norms,
+            ["turkiye", "'s", "\"", "zelenskyy", "\"", "-", "kyiv"]
+        );
+        let norms: Vec<String> = tokenize("don't Moscow-based")
+            .into_iter()
+            .map(|t| t.norm)
+            .collect();
+        assert_eq!(norms, ["don't", "moscow", "-", "based"]);
+    }
+
+    #[test]
+    fn token_offsets_point_into_the_original() {
+        let text = "Élysée said";
+        let toks = tokenize(text);
+        assert_eq!(&text[toks[0].start..toks[0].end], "Élysée");
+        assert_eq!(phrase_key("The  Élysée"), " the elysee ");
+    }
+
+    #[test]
+    fn splits_sentences_but_not_abbreviations() {
+        assert_eq!(
+            sentences("The U.S. envoy met Mr. Smith on Jan. 5. He left. \"Go,\" he said."),
+            [
+                "The U.S. envoy met Mr. Smith on Jan. 5.",
+                "He left.",
+                "\"Go,\" he said."
+            ]
+        );
+        assert_eq!(
+            sentences("He said: \"No. Never.\" Then left."),
+            ["He said: \"No.", "Never.\"", "Then left."]
+        );
+    }
+
+    #[test]
+    fn line_breaks_end_headlines_but_not_wrapped_lines() {
+        assert_eq!(
+            sentences("Big headline here\nBody starts here."),
+            ["Big headline here", "Body starts here."]
+        );
+        assert_eq!(
+            sentences("A sentence that wraps\nonto the next line."),
+            ["A sentence that wraps\nonto the next line."]
+        );
+        assert_eq!(sentences("One.\n\nTwo."), ["One.", "Two."]);
+        let spans = split_sentences("One.\n\nTwo.", &HashSet::new());
+        assert_eq!((spans[0].para, spans[1].para), (0, 1));
+    }
+
+    #[test]
+    fn never_panics_on_odd_text() {
+        for text in [
+            "",
+            "\n\n\n",
+            ".",
+            "?!?",
+            "’",
+            "a’",
+            "\u{0}\u{FFFF}.",
+            "é.\r\nÉ",
+            "x'",
+            "'s",
+        ] {
+            let _ = sentences(text);
+            let _ = tokenize(text);
+        }
+    }
+}
