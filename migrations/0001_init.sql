@@ -56,12 +56,14 @@ CREATE TABLE changes (
     to_stance        TEXT NOT NULL,
     date             TEXT NOT NULL,
     article          TEXT NOT NULL,
+    hash             BLOB NOT NULL,      -- the article's, completing its timeline key
     previous_article TEXT,
     evidence         TEXT NOT NULL,
     diff             TEXT NOT NULL,
     PRIMARY KEY (leader, seq)
 );
 CREATE INDEX changes_date ON changes(date, article);
+CREATE INDEX changes_key ON changes(leader, date, article, hash);
 
 -- Files that could not be ingested, and why; retried when they change.
 CREATE TABLE rejected (
@@ -85,13 +87,15 @@ CREATE TABLE derived (
 );
 
 -- Leaders whose claims changed since their positions were derived, with the
--- earliest report (in timeline order) that changed. Written in the same
+-- earliest report (in timeline order) that changed, and whether a report was
+-- removed or moved (which needs a full replay). Written in the same
 -- transaction as the claims, so a crash never leaves stale positions unmarked.
 CREATE TABLE dirty (
     leader    TEXT PRIMARY KEY,
     from_date TEXT NOT NULL,
     from_name TEXT NOT NULL,
-    from_hash BLOB NOT NULL
+    from_hash BLOB NOT NULL,
+    full      INTEGER NOT NULL
 );
 
 CREATE INDEX articles_order ON articles(date, name, hash);

@@ -238,8 +238,9 @@ impl Replay {
 fn unified_diff(before: &str, after: &str) -> String {
     TextDiff::from_lines(before, after)
         .unified_diff()
-        // The whole summary is short; show all of it around the change.
-        .context_radius(1_000)
+        // The standard three lines of context: a leader can hold positions
+        // on dozens of venues, and every change stores its diff.
+        .context_radius(3)
         .header("before", "after")
         .to_string()
 }

@@ -126,7 +126,8 @@ impl Pipeline {
         };
         let (ingested, changes) = self.store.write(|w| {
             let ingested = record(w, file, step)?;
-            let changes = w.derive()?;
+            let mut changes = Vec::new();
+            w.derive(&mut |c| changes.push(c))?;
             Ok((ingested, changes))
         })?;
         ingested.log();
@@ -206,9 +207,11 @@ impl Pipeline {
     /// Brings every leader whose claims changed up to date; returns how many
     /// changes were added to the log.
     pub fn derive(&mut self) -> Result<usize, StoreError> {
-        let changes = self.store.write(|w| w.derive())?;
-        log_changes(&changes);
-        Ok(changes.len())
+        // Logged as derived, before the commit: after a large catch-up there
+        // can be more changes than are worth holding. Should the commit
+        // fail, its error follows in the log and the derivation is retried.
+        self.store
+            .write(|w| w.derive(&mut |c| log_changes(std::slice::from_ref(&c))))
     }
 }
 

@@ -5,7 +5,7 @@
 //! positions and changes re-derived from it, so a crash leaves either the
 //! whole article or none of it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -357,7 +357,7 @@ impl Writer<'_> {
                 })?,
         };
         if content.is_some() {
-            mark_article(tx, article_id)?;
+            mark_article(tx, article_id, Mark::Added)?;
         }
 
         let previous: Option<i64> = tx
@@ -376,7 +376,7 @@ impl Writer<'_> {
         // The path held other content before: that version is gone unless
         // another file still holds it.
         if let Some(old) = previous.filter(|&old| old != article_id) {
-            mark_article(tx, old)?;
+            mark_article(tx, old, Mark::Moved)?;
             let still_held = tx
                 .prepare_cached("SELECT 1 FROM files WHERE article_id = ?1")?
                 .query_row([old], |_| Ok(()))
@@ -390,13 +390,9 @@ impl Writer<'_> {
             }
         }
         // A smaller file name holding known content renames the article,
-        // which can move it in the timeline: mark it where it was and where
-        // it is now.
-        if content.is_none() {
-            mark_article(tx, article_id)?;
-            if refresh_name(tx, article_id)? {
-                mark_article(tx, article_id)?;
-            }
+        // which can move it in the timeline.
+        if content.is_none() && refresh_name(tx, article_id)? {
+            mark_article(tx, article_id, Mark::Moved)?;
         }
         Ok(content.is_some())
     }
@@ -413,20 +409,22 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Re-derives the positions and changes of every marked leader and
-    /// returns the changes that were not in the log before.
-    pub fn derive(&mut self) -> Result<Vec<LeaderChange>, StoreError> {
-        let dirty: Vec<(String, ReportKey)> = {
+    /// Re-derives the positions and changes of every marked leader, passing
+    /// each change that was not in the log before to `on_change` (so that
+    /// however many there are, none is held in memory); returns how many.
+    pub fn derive(&mut self, on_change: &mut dyn FnMut(LeaderChange)) -> Result<usize, StoreError> {
+        let dirty: Vec<(String, ReportKey, bool)> = {
             let mut stmt = self.tx.prepare(
-                "SELECT leader, from_date, from_name, from_hash FROM dirty ORDER BY leader",
+                "SELECT leader, from_date, from_name, from_hash, full FROM dirty ORDER BY leader",
             )?;
-            let rows =
-                stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?), r.get(4)?))
+            })?;
             rows.collect::<Result<_, _>>()?
         };
-        let mut added = Vec::new();
-        for (leader, from) in dirty {
-            added.extend(derive_leader(&self.tx, &leader, &from)?);
+        let mut added = 0;
+        for (leader, from, full) in dirty {
+            added += derive_leader(&self.tx, &leader, &from, full, on_change)?;
         }
         self.tx.execute("DELETE FROM dirty", [])?;
         Ok(added)
@@ -455,23 +453,40 @@ fn is_unchanged(conn: &Connection, path: &str, meta: FileMeta) -> Result<bool, S
 /// A report's place in the timeline: (date, name, hash).
 type ReportKey = (String, String, Vec<u8>);
 
+/// Why an article's leaders need derivation.
+#[derive(Clone, Copy)]
+enum Mark {
+    /// A new report: replaying from its place in the timeline is enough.
+    Added,
+    /// A report was removed or renamed: replay the whole timeline.
+    Moved,
+}
+
 /// Marks the leaders with claims in an article as needing derivation from
 /// the article's place in the timeline on.
-fn mark_article(tx: &Transaction, article_id: i64) -> Result<(), StoreError> {
+fn mark_article(tx: &Transaction, article_id: i64, mark: Mark) -> Result<(), StoreError> {
     let key: Option<ReportKey> = tx
         .prepare_cached("SELECT date, name, hash FROM articles WHERE id = ?1")?
         .query_row([article_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some(key) = key else { return Ok(()) };
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO dirty (leader, from_date, from_name, from_hash)
-         SELECT DISTINCT leader, ?2, ?3, ?4 FROM claims WHERE article_id = ?1 AND historical = 0
-         ON CONFLICT (leader) DO UPDATE SET from_date = excluded.from_date,
-             from_name = excluded.from_name, from_hash = excluded.from_hash
-         WHERE (excluded.from_date, excluded.from_name, excluded.from_hash)
-             < (dirty.from_date, dirty.from_name, dirty.from_hash)",
+        "INSERT INTO dirty (leader, from_date, from_name, from_hash, full)
+         SELECT DISTINCT leader, ?2, ?3, ?4, ?5 FROM claims WHERE article_id = ?1 AND historical = 0
+         ON CONFLICT (leader) DO UPDATE SET
+             full = dirty.full OR excluded.full,
+             -- The earlier of the two places in the timeline.
+             from_date = iif((excluded.from_date, excluded.from_name, excluded.from_hash) < (dirty.from_date, dirty.from_name, dirty.from_hash), excluded.from_date, dirty.from_date),
+             from_name = iif((excluded.from_date, excluded.from_name, excluded.from_hash) < (dirty.from_date, dirty.from_name, dirty.from_hash), excluded.from_name, dirty.from_name),
+             from_hash = iif((excluded.from_date, excluded.from_name, excluded.from_hash) < (dirty.from_date, dirty.from_name, dirty.from_hash), excluded.from_hash, dirty.from_hash)",
     )?;
-    stmt.execute(params![article_id, key.0, key.1, key.2])?;
+    stmt.execute(params![
+        article_id,
+        key.0,
+        key.1,
+        key.2,
+        matches!(mark, Mark::Moved)
+    ])?;
     Ok(())
 }
 
@@ -586,15 +601,22 @@ fn reports(conn: &Connection, leader: &str) -> Result<Vec<Report>, StoreError> {
 }
 
 /// Brings a leader's positions and changes up to date with their claims,
-/// from `from` (the earliest report that changed) on. When everything before
-/// `from` was applied already, only the reports from there on are applied;
-/// otherwise the timeline is replayed. Returns the changes that are new to
-/// the log.
+/// from `from` (the earliest report that changed) on, passing each change new
+/// to the log to `on_change`; returns how many there were.
+///
+/// The work is proportional to what changed, not to the whole timeline:
+/// - a report after every report applied so far is applied on top of the
+///   stored positions;
+/// - a report that lands earlier in the timeline is replayed from its place,
+///   starting from the state the change log records at that point;
+/// - a removed or renamed report (`full`) replays the whole timeline.
 fn derive_leader(
     tx: &Transaction,
     leader: &str,
     from: &ReportKey,
-) -> Result<Vec<LeaderChange>, StoreError> {
+    full: bool,
+    on_change: &mut dyn FnMut(LeaderChange),
+) -> Result<usize, StoreError> {
     let derived: Option<(ReportKey, usize)> = tx
         .prepare_cached(
             "SELECT last_date, last_name, last_hash, changes FROM derived WHERE leader = ?1",
@@ -603,38 +625,67 @@ fn derive_leader(
             Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?))
         })
         .optional()?;
-    let resume = derived.filter(|(last, _)| from > last);
-
-    // A change is the same change when all of what it says is the same.
-    type Key = (String, Option<Stance>, Stance, Date, String);
-    let key = |c: &Change| (c.venue.clone(), c.from, c.to, c.date, c.article.clone());
-    let (mut replay, mut seq, start, before) = match resume {
-        Some((_, count)) => {
-            let positions = leader_positions(tx, leader)?;
-            (Replay::resume(positions), count, Some(from), None)
+    let old_positions: HashMap<String, Position> = leader_positions(tx, leader)?
+        .into_iter()
+        .map(|p| (p.venue.clone(), p))
+        .collect();
+    let (replay, seq, start, last) = match derived {
+        Some((last, count)) if !full && from > &last => (
+            Replay::resume(old_positions.values().cloned().collect()),
+            count,
+            Some(from.clone()),
+            Some(last),
+        ),
+        Some((last, _)) if !full => {
+            let (state, before) = state_before(tx, leader, from)?;
+            (
+                Replay::resume(state),
+                before,
+                Some(from.clone()),
+                Some(last),
+            )
         }
-        None => {
-            let filter = ChangeFilter {
-                leader: Some(leader.to_string()),
-                since: None,
-            };
-            let before: HashSet<Key> = changes(tx, &filter)?
-                .iter()
-                .map(|c| key(&c.change))
-                .collect();
-            tx.execute("DELETE FROM changes WHERE leader = ?1", [leader])?;
-            (Replay::default(), 0, None, Some(before))
-        }
+        _ => (Replay::default(), 0, None, None),
     };
 
-    let mut added = Vec::new();
-    let mut last: Option<ReportKey> = None;
+    // The changes about to be rewritten, to tell which are new.
+    type Key = (String, Option<Stance>, Stance, Date, String);
+    let key = |c: &Change| (c.venue.clone(), c.from, c.to, c.date, c.article.clone());
+    let (date, name, hash) = start.clone().unwrap_or_default();
+    let mut old: HashSet<Key> = HashSet::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT venue, from_stance, to_stance, date, article FROM changes
+             WHERE leader = ?1 AND (date, article, hash) >= (?2, ?3, ?4)",
+        )?;
+        let mut rows = stmt.query(params![leader, date, name, hash])?;
+        while let Some(r) = rows.next()? {
+            let from: Option<String> = r.get(1)?;
+            old.insert((
+                r.get(0)?,
+                from.as_deref().map(parse_stance).transpose()?,
+                parse_stance(&r.get::<_, String>(2)?)?,
+                parse_date(&r.get::<_, String>(3)?)?,
+                r.get(4)?,
+            ));
+        }
+    }
+    tx.prepare_cached(
+        "DELETE FROM changes WHERE leader = ?1 AND (date, article, hash) >= (?2, ?3, ?4)",
+    )?
+    .execute(params![leader, date, name, hash])?;
+
+    let mut replay = replay;
+    let mut seq = seq;
+    let mut added = 0;
+    let mut flipped: HashSet<String> = HashSet::new();
+    let mut last = last;
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO changes (leader, seq, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO changes (leader, seq, venue, kind, from_stance, to_stance, date, article, hash, previous_article, evidence, diff)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
-        for_each_report(tx, leader, start, |report, report_key| {
+        for_each_report(tx, leader, start.as_ref(), |report, report_key| {
             for c in replay.apply(report) {
                 insert.execute(params![
                     leader,
@@ -645,19 +696,24 @@ fn derive_leader(
                     c.to.as_str(),
                     c.date.to_string(),
                     c.article,
+                    report_key.2,
                     c.previous_article,
                     c.evidence,
                     c.diff
                 ])?;
                 seq += 1;
-                if !before.as_ref().is_some_and(|b| b.contains(&key(&c))) {
-                    added.push(LeaderChange {
+                flipped.insert(c.venue.clone());
+                if !old.contains(&key(&c)) {
+                    added += 1;
+                    on_change(LeaderChange {
                         leader: leader.to_string(),
                         change: c,
                     });
                 }
             }
-            last = Some(report_key.clone());
+            if last.as_ref().is_none_or(|l| report_key > l) {
+                last = Some(report_key.clone());
+            }
             Ok(())
         })?;
     }
@@ -667,7 +723,14 @@ fn derive_leader(
         "INSERT INTO positions (leader, venue, stance, since, last_seen, article, evidence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for p in replay.into_positions() {
+    for mut p in replay.into_positions() {
+        // A stance set before the replayed stretch and never flipped in it
+        // was last seen when the stored position says, if that is later.
+        if start.is_some() && !flipped.contains(&p.venue) {
+            if let Some(old) = old_positions.get(&p.venue) {
+                p.last_seen = p.last_seen.max(old.last_seen);
+            }
+        }
         insert.execute(params![
             leader,
             p.venue,
@@ -678,7 +741,7 @@ fn derive_leader(
             p.evidence
         ])?;
     }
-    match last.or(resume.map(|(last, _)| last)) {
+    match last {
         Some((date, name, hash)) => tx
             .prepare_cached(
                 "INSERT INTO derived (leader, last_date, last_name, last_hash, changes) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -688,6 +751,38 @@ fn derive_leader(
         None => tx.execute("DELETE FROM derived WHERE leader = ?1", [leader])?,
     };
     Ok(added)
+}
+
+/// A leader's position just before `key` in the timeline, read from the
+/// change log (the last change on each venue before it), and how many
+/// changes come before it.
+fn state_before(
+    tx: &Transaction,
+    leader: &str,
+    key: &ReportKey,
+) -> Result<(Vec<Position>, usize), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT venue, to_stance, date, article, evidence, MAX(seq) FROM changes
+         WHERE leader = ?1 AND (date, article, hash) < (?2, ?3, ?4)
+         GROUP BY venue",
+    )?;
+    let mut rows = stmt.query(params![leader, key.0, key.1, key.2])?;
+    let mut state = Vec::new();
+    let mut count = 0;
+    while let Some(r) = rows.next()? {
+        let since = parse_date(&r.get::<_, String>(2)?)?;
+        state.push(Position {
+            venue: r.get(0)?,
+            stance: parse_stance(&r.get::<_, String>(1)?)?,
+            since,
+            // Raised by the replay and by the stored position; see the caller.
+            last_seen: since,
+            article: r.get(3)?,
+            evidence: r.get(4)?,
+        });
+        count = count.max(r.get::<_, usize>(5)? + 1);
+    }
+    Ok((state, count))
 }
 
 fn leader_positions(conn: &Connection, leader: &str) -> Result<Vec<Position>, StoreError> {
@@ -844,7 +939,9 @@ mod tests {
                     claims,
                 });
                 w.record(&file, content)?;
-                w.derive()
+                let mut changes = Vec::new();
+                w.derive(&mut |c| changes.push(c))?;
+                Ok(changes)
             })
             .expect("record")
     }
@@ -929,7 +1026,7 @@ mod tests {
             batched.positions().expect("positions").is_empty(),
             "not derived yet"
         );
-        batched.write(|w| w.derive()).expect("derive");
+        batched.write(|w| w.derive(&mut |_| {})).expect("derive");
         let all = ChangeFilter::default();
         assert_eq!(
             batched.changes(&all).expect("c"),
@@ -943,6 +1040,64 @@ mod tests {
             batched.timeline("putin").expect("t").changes.len(),
             one_by_one.changes(&all).expect("c").len()
         );
+    }
+
+    #[test]
+    fn deriving_as_articles_arrive_in_any_order_equals_replaying_everything() {
+        // A fixed pseudo-random arrival order, dates, venues and stances,
+        // with corrections and copies mixed in.
+        let mut seed = 0x9e37_79b9_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut s = Store::in_memory().expect("db");
+        for i in 0..300 {
+            let venue = ["moscow", "kyiv", "minsk", "istanbul", "geneva"][next(5) as usize];
+            let stance = if next(3) == 0 {
+                Stance::Rejects
+            } else {
+                Stance::Proposes
+            };
+            let leader = ["putin", "zelensky"][next(2) as usize];
+            let day = 1 + next(28) as i8;
+            // Every tenth file rewrites an earlier path (a correction).
+            let path = if i % 10 == 9 {
+                format!("/f{:03}", next(i))
+            } else {
+                format!("/f{i:03}")
+            };
+            put(
+                &mut s,
+                &path,
+                format!("h{i}").as_bytes(),
+                day,
+                &[claim(leader, stance, venue)],
+            );
+        }
+        for leader in ["putin", "zelensky"] {
+            let reference = s.timeline(leader).expect("timeline");
+            let stored: Vec<Change> = s
+                .changes(&ChangeFilter {
+                    leader: Some(leader.into()),
+                    since: None,
+                })
+                .expect("changes")
+                .into_iter()
+                .map(|c| c.change)
+                .collect();
+            assert_eq!(stored, reference.changes, "{leader}");
+            let positions: Vec<Position> = s
+                .positions()
+                .expect("positions")
+                .into_iter()
+                .filter(|p| p.leader == leader)
+                .map(|p| p.position)
+                .collect();
+            assert_eq!(positions, reference.positions, "{leader}");
+        }
     }
 
     #[test]
