@@ -335,9 +335,15 @@ impl Run<'_> {
                     (subjects, true)
                 }
             }
-            Class::Speaker | Class::Predicate => {
-                (self.speaker(s, at, quote).into_iter().collect(), false)
+            // "Minsk is unacceptable to Ukraine", with no one else speaking:
+            // the judge holds the evaluation.
+            Class::Predicate => {
+                match (self.attributed(s, at, quote), self.judge(s, s.ments[m].end)) {
+                    (None, Some(judge)) => (vec![judge], false),
+                    _ => (self.speaker(s, at, quote).into_iter().collect(), false),
+                }
             }
+            Class::Speaker => (self.speaker(s, at, quote).into_iter().collect(), false),
             Class::Noun => (self.possessor(s, at).into_iter().collect(), true),
         };
         (!holders.is_empty()).then_some((holders, direct))
@@ -360,14 +366,8 @@ impl Run<'_> {
         let held_by = |leader: usize| holders.iter().any(|h| h.leader == leader);
         // "impossible for him" is the speaker's own position; "impossible for
         // Putin", said by someone else, is a guess at another's.
-        if class == Class::Predicate && s.norm(cue.end) == "for" {
-            let judged = s
-                .starting_at(cue.end + 1)
-                .and_then(|e| self.who_of(s, e))
-                .or_else(|| self.pronoun(s, cue.end + 1));
-            if judged.is_some_and(|j| !held_by(j.leader)) {
-                return false;
-            }
+        if class == Class::Predicate && self.judge(s, cue.end).is_some_and(|j| !held_by(j.leader)) {
+            return false;
         }
         // "he was invited to Budapest": the subject of a passive is the one
         // invited; with no "by" agent nobody's position is stated.

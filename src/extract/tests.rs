@@ -444,6 +444,15 @@ fn a_new_clause_ends_a_cues_reach() {
 }
 
 #[test]
+fn the_judge_of_an_evaluation_holds_it_when_no_one_else_speaks() {
+    check(
+        "Ankara, favoured by the Kremlin, is unacceptable to Ukraine.",
+        &["putin proposes ankara", "zelensky rejects ankara"],
+    );
+    check("Budapest is a non-starter for Kyiv, Orban said.", &[]);
+}
+
+#[test]
 fn who_judges_an_evaluation_is_not_its_venue() {
     check("Orban said any venue acceptable to Kyiv would do.", &[]);
     check(

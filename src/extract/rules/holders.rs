@@ -107,6 +107,13 @@ impl Run<'_> {
     /// speaker, else the nearest attribution, else the sentence's first
     /// subject.
     pub(super) fn speaker(&self, s: &Sent, at: usize, quote: Option<&Who>) -> Option<Who> {
+        self.attributed(s, at, quote)
+            .or_else(|| self.first_subject(s))
+    }
+
+    /// Who is said to say what is at `at`: the quote's speaker inside a
+    /// quote, else the nearest attribution (before it, else after).
+    pub(super) fn attributed(&self, s: &Sent, at: usize, quote: Option<&Who>) -> Option<Who> {
         if s.quoted.get(at).copied().unwrap_or(false) {
             if let Some(q) = quote {
                 return Some(q.clone());
@@ -115,10 +122,18 @@ impl Run<'_> {
         let atts = self.attributions(s);
         let before = atts.iter().rev().find(|(p, _)| *p < at);
         let after = atts.iter().find(|(p, _)| *p >= at);
-        before
-            .or(after)
-            .map(|(_, w)| w.clone())
-            .or_else(|| self.first_subject(s))
+        before.or(after).map(|(_, w)| w.clone())
+    }
+
+    /// The one an evaluation is judged by: "unacceptable to Ukraine",
+    /// "impossible for him".
+    pub(super) fn judge(&self, s: &Sent, end: usize) -> Option<Who> {
+        if !matches!(s.norm(end), "for" | "to" | "with") {
+            return None;
+        }
+        s.starting_at(end + 1)
+            .and_then(|e| self.who_of(s, e))
+            .or_else(|| self.pronoun(s, end + 1))
     }
 
     /// The first entity of a sentence in subject position (pronouns

@@ -102,7 +102,9 @@ impl Run<'_> {
                 break;
             }
             if let Some(n) = s.ending_at(i) {
-                if s.is_stance(n) || s.has_cue(n, CueKind::PastEvent) {
+                // ", favoured by the Kremlin," is an aside about the venue.
+                let aside = s.norm(s.ments[n].end) == "by";
+                if (s.is_stance(n) && !aside) || s.has_cue(n, CueKind::PastEvent) {
                     break;
                 }
                 if self.licensed_before(s, n) {
