@@ -446,10 +446,12 @@ impl Run<'_> {
             } else {
                 (before, after)
             };
-            if first.is_empty() {
+            if !first.is_empty() {
+                first
+            } else if !second.is_empty() {
                 second
             } else {
-                first
+                self.fronted_subject(s, cue.start)
             }
         } else {
             self.object_venues(s, m)

@@ -450,6 +450,10 @@ fn the_judge_of_an_evaluation_holds_it_when_no_one_else_speaks() {
         &["putin proposes ankara", "zelensky rejects ankara"],
     );
     check("Budapest is a non-starter for Kyiv, Orban said.", &[]);
+    check(
+        "Budapest, Trump's choice for a summit that was called off last autumn, is a non-starter for Kyiv.",
+        &["zelensky rejects budapest"],
+    );
 }
 
 #[test]

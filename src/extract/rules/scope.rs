@@ -142,6 +142,29 @@ impl Run<'_> {
         }
     }
 
+    /// "Budapest, Trump's choice last autumn, is a non-starter": the place
+    /// opening the sentence before an aside is what the evaluation at `at`
+    /// (after a copula) is about.
+    pub(super) fn fronted_subject(&self, s: &Sent, at: usize) -> Venues {
+        let w = &self.ex.words;
+        let mut i = s.first;
+        while w.determiner.contains(s.norm(i)) {
+            i += 1;
+        }
+        let Some(n) = s.starting_at(i).filter(|&n| self.place(s, n).is_some()) else {
+            return Vec::new();
+        };
+        let end = s.ments[n].end;
+        let copula = (at.saturating_sub(3)..at).any(|j| w.copula.contains(s.norm(j)));
+        let aside = s.norm(end) == "," && (end + 1..at).any(|j| s.norm(j) == ",");
+        let clear = (end..at).all(|j| !s.at[j].is_some_and(|c| s.is_stance(c) || s.is_speech(c)));
+        if copula && aside && clear {
+            self.place(s, n).map(|p| p.0).into_iter().collect()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// "there" used of a place: the last venue named before it.
     pub(super) fn deictic(&self, s: &Sent, t: usize) -> Option<usize> {
         let w = &self.ex.words;
