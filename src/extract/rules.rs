@@ -328,11 +328,17 @@ impl Run<'_> {
         }
         let (holders, direct) = match class {
             Class::Verb => {
-                let subjects = self.subjects(s, at);
-                if subjects.is_empty() {
-                    (self.speaker(s, at, quote).into_iter().collect(), false)
+                // "an idea the European Union has rejected": a subject that
+                // is no leader; only someone quoted saying so holds it.
+                if self.common_noun_subject(s, at) {
+                    (self.attributed(s, at, quote).into_iter().collect(), false)
                 } else {
-                    (subjects, true)
+                    let subjects = self.subjects(s, at);
+                    if subjects.is_empty() {
+                        (self.speaker(s, at, quote).into_iter().collect(), false)
+                    } else {
+                        (subjects, true)
+                    }
                 }
             }
             // "Minsk is unacceptable to Ukraine", with no one else speaking:

@@ -321,6 +321,19 @@ fn demonym_and_role_name_a_government() {
 }
 
 #[test]
+fn a_plain_noun_subject_is_no_leader() {
+    check(
+        "Orban has repeatedly offered Budapest, an idea the European Union has rejected.",
+        &["orban proposes budapest"],
+    );
+    check(
+        "Peskov said the two sides agreed to meet in Istanbul.",
+        &["putin proposes istanbul"],
+    );
+    check("The two sides agreed to meet in Istanbul.", &[]);
+}
+
+#[test]
 fn subjects_are_not_inside_relative_clauses() {
     check(
         "Erdogan, who met Trump in Ankara last year, has invited him to Istanbul.",

@@ -125,6 +125,28 @@ impl Run<'_> {
         before.or(after).map(|(_, w)| w.clone())
     }
 
+    /// Whether the verb at `at` has a plain noun phrase for subject ("the
+    /// European Union has rejected", "the two sides agreed"): an article, at
+    /// most two words, then auxiliaries or adverbs, then the verb.
+    pub(super) fn common_noun_subject(&self, s: &Sent, at: usize) -> bool {
+        let w = &self.ex.words;
+        let mut i = at;
+        while i > s.first && (w.auxiliary.contains(s.norm(i - 1)) || s.norm(i - 1).ends_with("ly"))
+        {
+            i -= 1;
+        }
+        let plain =
+            |j: usize| s.toks[j].is_word() && s.at[j].is_none() && self.pronoun(s, j).is_none();
+        if i == s.first || !plain(i - 1) {
+            return false;
+        }
+        let lo = i.saturating_sub(4).max(s.first);
+        (lo..i - 1)
+            .rev()
+            .take_while(|&j| plain(j))
+            .any(|j| matches!(s.norm(j), "the" | "a" | "an"))
+    }
+
     /// The one an evaluation is judged by: "unacceptable to Ukraine",
     /// "impossible for him".
     pub(super) fn judge(&self, s: &Sent, end: usize) -> Option<Who> {
