@@ -135,8 +135,15 @@ impl Run<'_> {
         {
             i -= 1;
         }
-        let plain =
-            |j: usize| s.toks[j].is_word() && s.at[j].is_none() && self.pronoun(s, j).is_none();
+        // A word of no leader: not a person, not a place with a government.
+        let plain = |j: usize| {
+            let leaderless = s.at[j].is_none_or(|m| match &s.refs[m] {
+                Some(Ref::Place { gov, .. }) => gov.is_none(),
+                Some(Ref::Person(_)) => false,
+                None => !s.is_stance(m) && !s.is_speech(m),
+            });
+            s.toks[j].is_word() && leaderless && self.pronoun(s, j).is_none()
+        };
         if i == s.first || !plain(i - 1) {
             return false;
         }
