@@ -5,6 +5,13 @@
 //! mentions; every word they consult comes from the lexicon's `[cues]`.
 //! Context carried between sentences (the last speaker, the last quote's
 //! speaker, the last venue, earlier proposals) lives in [`Ctx`].
+//!
+//! # Layout
+//! - here: the run over paragraphs and sentences, and each cue's pipeline
+//!   (reading, holders, whether it states a position, venues, claims);
+//! - `sentence`: a sentence's tokens, quote marks and resolved mentions;
+//! - `holders`: attributions, quote speakers, subjects, pronouns;
+//! - `scope`: which venues a cue reaches, and what ends its reach.
 
 use jiff::civil::Date;
 
@@ -26,6 +33,8 @@ const PREDICATE_REACH: usize = 12;
 const SUBJECT_REACH: usize = 40;
 /// How far back a negator still negates a cue.
 const NEGATION_REACH: usize = 5;
+/// How many earlier proposals "Putin's offer" may refer back to.
+const RECENT_PROPOSALS: usize = 64;
 
 /// The holder of a position: a leader, with the name as written when
 /// someone else spoke for them.
@@ -584,7 +593,13 @@ impl Run<'_> {
         });
         let proposals = &self.ctx.proposals;
         let pick = match possessor {
-            Some(p) => proposals.iter().rev().find(|x| x.2 == p.leader),
+            // A possessor's offer is looked for among the recent ones only,
+            // which keeps long articles linear.
+            Some(p) => proposals
+                .iter()
+                .rev()
+                .take(RECENT_PROPOSALS)
+                .find(|x| x.2 == p.leader),
             None => proposals
                 .iter()
                 .rev()
