@@ -388,6 +388,14 @@ fn the_one_invited_is_not_the_inviter() {
 }
 
 #[test]
+fn quotes_signed_after_a_dash() {
+    check(
+        "Key quotes:\n\n\"Let him come to Kyiv.\" \u{2014} Zelensky",
+        &["zelensky proposes kyiv"],
+    );
+}
+
+#[test]
 fn first_person_object_is_not_the_proposer() {
     check(
         "\"If you do not want a meeting, invite me to Moscow,\" Zelensky said.",

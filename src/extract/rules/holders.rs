@@ -100,6 +100,22 @@ impl Run<'_> {
                 out.push((verb.start, w));
             }
         }
+        // '"Let him come to Kyiv." — Zelensky': a quote signed after a dash
+        // (or '"...", Putin.' at the end).
+        for m in 0..s.ments.len() {
+            let mention = &s.ments[m];
+            let signs = mention.start > s.first
+                && (is_dash_break(s, mention.start - 1) || s.norm(mention.start - 1) == ",")
+                && mention.start >= s.first + 2
+                && s.quoted[mention.start - 2]
+                && !s.quoted[mention.start]
+                && (mention.end..s.toks.len()).all(|i| s.is_punct(i));
+            if signs && matches!(s.refs[m], Some(Ref::Person(_))) {
+                if let Some(w) = self.who_of(s, m) {
+                    out.push((mention.start, w));
+                }
+            }
+        }
         out
     }
 
