@@ -1,7 +1,7 @@
 -- Articles are content versions: one row per distinct file content.
 CREATE TABLE articles (
     id          INTEGER PRIMARY KEY,
-    hash        TEXT NOT NULL UNIQUE,
+    hash        BLOB NOT NULL UNIQUE,   -- BLAKE3 of the file's bytes
     name        TEXT NOT NULL,          -- the smallest file name holding this content
     date        TEXT NOT NULL,          -- YYYY-MM-DD
     date_source TEXT NOT NULL,          -- date_line | header | mtime
@@ -80,7 +80,7 @@ CREATE TABLE derived (
     leader    TEXT PRIMARY KEY,
     last_date TEXT NOT NULL,
     last_name TEXT NOT NULL,
-    last_hash TEXT NOT NULL,
+    last_hash BLOB NOT NULL,
     changes   INTEGER NOT NULL
 );
 
@@ -91,7 +91,7 @@ CREATE TABLE dirty (
     leader    TEXT PRIMARY KEY,
     from_date TEXT NOT NULL,
     from_name TEXT NOT NULL,
-    from_hash TEXT NOT NULL
+    from_hash BLOB NOT NULL
 );
 
 CREATE INDEX articles_order ON articles(date, name, hash);

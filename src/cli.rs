@@ -167,7 +167,9 @@ struct Config {
     dir: PathBuf,
     state: PathBuf,
     db: PathBuf,
-    lexicon: Lexicon,
+    /// A lexicon file; the built-in lexicon when `None`. Loaded only by the
+    /// commands that extract, so queries start fast.
+    lexicon: Option<PathBuf>,
     filter: Filter,
     max_size: u64,
     log_format: LogFormat,
@@ -177,11 +179,6 @@ struct Config {
 impl Config {
     fn from_args(args: &Args) -> anyhow::Result<Config> {
         let file = FileConfig::load(args.config.as_deref())?;
-        let lexicon_path = args.lexicon.clone().or(file.lexicon);
-        let lexicon = match &lexicon_path {
-            Some(path) => Lexicon::load(path)?,
-            None => Lexicon::builtin()?,
-        };
         let state = args
             .state
             .clone()
@@ -199,7 +196,7 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("seeds")),
             db: state.join(store::DB_FILE),
             state,
-            lexicon,
+            lexicon: args.lexicon.clone().or(file.lexicon),
             filter: Filter::new(&file.ignore)?,
             max_size: args
                 .max_size
@@ -231,13 +228,18 @@ impl Config {
         Ok(Store::open(&self.db)?)
     }
 
+    fn extractor(&self) -> anyhow::Result<Extractor> {
+        let lexicon = match &self.lexicon {
+            Some(path) => Lexicon::load(path)?,
+            None => Lexicon::builtin()?,
+        };
+        Ok(Extractor::new(lexicon))
+    }
+
     fn pipeline(&self) -> anyhow::Result<Pipeline> {
+        let extractor = self.extractor()?;
         let store = self.open_for_writing()?;
-        Ok(Pipeline::new(
-            store,
-            Extractor::new(self.lexicon.clone()),
-            self.max_size,
-        ))
+        Ok(Pipeline::new(store, extractor, self.max_size))
     }
 }
 
@@ -295,7 +297,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             report::tally(&tally, &mut out)?;
         }
         Command::Extract { json, files } => {
-            let extractor = Extractor::new(config.lexicon.clone());
+            let extractor = config.extractor()?;
             let mut results = Vec::new();
             let mut failed = false;
             for path in &files {
@@ -360,7 +362,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Some(dir) => dir.clone(),
                 None => gold.parent().map(Path::to_path_buf).unwrap_or_default(),
             };
-            let extractor = Extractor::new(config.lexicon.clone());
+            let extractor = config.extractor()?;
             let mut predicted = Vec::new();
             for g in &gold_articles {
                 let path = dir.join(&g.file);
@@ -411,17 +413,19 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// Files named directly, and the article files inside folders.
-fn expand(paths: &[PathBuf], filter: &Filter) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// Files named directly, and the article files inside folders, one at a
+/// time.
+fn expand(paths: &[PathBuf], filter: &Filter) -> anyhow::Result<impl Iterator<Item = PathBuf>> {
+    let mut sources: Vec<Box<dyn Iterator<Item = PathBuf>>> = Vec::new();
     for path in paths {
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
-            files.extend(ingest::walk(path, filter));
+            sources.push(Box::new(ingest::walk(path, filter)));
         } else {
-            files.push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
+            let file = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            sources.push(Box::new(std::iter::once(file)));
         }
     }
-    Ok(files)
+    Ok(sources.into_iter().flatten())
 }

@@ -119,22 +119,24 @@ async fn blocking<T: Send + 'static>(
 
 /// Ingests a backlog of `paths` in batches, then brings positions up to
 /// date. Stops between articles when `shutdown` is requested. Returns the
-/// outcomes and the paths of batches the database could not take.
+/// tally, the files to try again once they settle (being written), and the
+/// files of batches the database could not take.
 async fn catch_up(
     pipeline: &Arc<Mutex<Pipeline>>,
-    paths: Vec<PathBuf>,
+    paths: impl Iterator<Item = PathBuf>,
     shutdown: &Shutdown,
     mut tick: impl FnMut(),
-) -> (Tally, Vec<(PathBuf, Outcome)>, Vec<PathBuf>) {
+) -> (Tally, Vec<PathBuf>, Vec<PathBuf>) {
     let mut tally = Tally::default();
-    let mut outcomes = Vec::new();
+    let mut deferred = Vec::new();
     let mut failed = Vec::new();
-    for chunk in paths.chunks(BATCH) {
+    let mut paths = paths.peekable();
+    while paths.peek().is_some() {
         if shutdown.requested() {
             info!("shutdown requested; stopping after the article in hand");
             break;
         }
-        let chunk = chunk.to_vec();
+        let chunk: Vec<PathBuf> = paths.by_ref().take(BATCH).collect();
         let stop = shutdown.clone();
         let retry = chunk.clone();
         match blocking(pipeline, move |p| {
@@ -143,10 +145,12 @@ async fn catch_up(
         .await
         {
             Ok(done) => {
-                for (_, outcome) in &done {
-                    tally.add(outcome);
+                for (path, outcome) in done {
+                    tally.add(&outcome);
+                    if matches!(outcome, Outcome::Deferred(_)) {
+                        deferred.push(path);
+                    }
                 }
-                outcomes.extend(done);
             }
             Err(err) => {
                 error!("cannot record {} articles: {err}; will retry", retry.len());
@@ -161,14 +165,14 @@ async fn catch_up(
         Ok(changes) => tally.changes += changes,
         Err(err) => error!("cannot derive positions: {err}; will retry with the next article"),
     }
-    (tally, outcomes, failed)
+    (tally, deferred, failed)
 }
 
 /// Ingests `paths` (the `ingest` command) until done or `shutdown` is
 /// requested.
 pub async fn ingest_all(
     pipeline: &Arc<Mutex<Pipeline>>,
-    paths: Vec<PathBuf>,
+    paths: impl Iterator<Item = PathBuf>,
     shutdown: &Shutdown,
 ) -> Result<Tally, StoreError> {
     let (tally, _, failed) = catch_up(pipeline, paths, shutdown, || {}).await;
@@ -299,10 +303,10 @@ impl Daemon {
     async fn rescan(&mut self, shutdown: &Shutdown) {
         let paths = ingest::walk(&self.dir, &self.filter);
         let watchdog = &mut self.watchdog;
-        let (_, outcomes, failed) =
+        let (_, deferred, failed) =
             catch_up(&self.pipeline, paths, shutdown, || watchdog.tick()).await;
-        for (path, outcome) in outcomes {
-            self.follow_up(&path, Ok(outcome));
+        for path in deferred {
+            self.follow_up(&path, Ok(Outcome::Deferred(String::new())));
         }
         for path in failed {
             self.retry.backoff(path);
@@ -386,5 +390,86 @@ impl Retry {
             self.due.remove(p);
         }
         ready
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Extractor;
+    use crate::lexicon::Lexicon;
+    use crate::store::Store;
+
+    fn daemon(dir: &Path) -> Daemon {
+        let store = Store::in_memory().expect("db");
+        let extractor = Extractor::new(Lexicon::builtin().expect("lexicon"));
+        Daemon {
+            pipeline: Arc::new(Mutex::new(Pipeline::new(store, extractor, 1 << 20))),
+            filter: Filter::default(),
+            retry: Retry::new(Duration::from_millis(10)),
+            watchdog: Watchdog::from_env(),
+            dir: std::fs::canonicalize(dir).expect("dir"),
+        }
+    }
+
+    fn articles(d: &Daemon) -> u64 {
+        let p = d.pipeline.lock().expect("lock");
+        p.store().counts().expect("counts").articles
+    }
+
+    #[tokio::test]
+    async fn a_lost_events_notice_rescans_the_folder() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut d = daemon(tmp.path());
+        // Files that arrived while the watcher's queue overflowed: no events.
+        std::fs::write(
+            tmp.path().join("a.txt"),
+            "Putin invited Zelensky to Moscow.",
+        )
+        .expect("write");
+        std::fs::create_dir(tmp.path().join("sub")).expect("mkdir");
+        std::fs::write(
+            tmp.path().join("sub/b.txt"),
+            "Zelensky invited Putin to Kyiv.",
+        )
+        .expect("write");
+        assert_eq!(articles(&d), 0);
+        d.handle(FileEvent::Rescan, &Shutdown::default()).await;
+        assert_eq!(articles(&d), 2);
+    }
+
+    #[tokio::test]
+    async fn written_files_wait_to_settle_and_complete_ones_do_not() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut d = daemon(tmp.path());
+        let (a, b) = (d.dir.join("a.txt"), d.dir.join("b.txt"));
+        std::fs::write(&a, "one article").expect("write");
+        std::fs::write(&b, "another article").expect("write");
+        d.handle(FileEvent::Written(a.clone()), &Shutdown::default())
+            .await;
+        assert_eq!(articles(&d), 0, "a written file is not read at once");
+        assert!(d.retry.next_due().is_some());
+        d.handle(FileEvent::Complete(b), &Shutdown::default()).await;
+        assert_eq!(articles(&d), 1, "a complete file is read at once");
+        tokio::time::sleep_until(d.retry.next_due().expect("due")).await;
+        for path in d.retry.take_due() {
+            d.process(&path).await;
+        }
+        assert_eq!(articles(&d), 2);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_a_minute() {
+        let mut r = Retry::new(Duration::from_millis(10));
+        let path = PathBuf::from("/x");
+        let mut delays = Vec::new();
+        for _ in 0..9 {
+            let before = Instant::now();
+            r.backoff(path.clone());
+            delays.push((r.next_due().expect("due") - before).as_secs());
+        }
+        assert_eq!(delays, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        r.forget(&path);
+        assert!(r.next_due().is_none());
     }
 }

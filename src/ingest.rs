@@ -73,8 +73,8 @@ pub struct Document {
     pub path: PathBuf,
     /// The raw bytes.
     pub bytes: Vec<u8>,
-    /// BLAKE3 hash of the bytes, hex.
-    pub hash: String,
+    /// BLAKE3 hash of the bytes.
+    pub hash: [u8; 32],
     /// The file's metadata, unchanged from before the read to after it.
     pub meta: FileMeta,
 }
@@ -85,6 +85,22 @@ pub fn stat(path: &Path) -> Result<FileMeta, IngestError> {
         path: path.to_path_buf(),
         source,
     })?;
+    Ok(file_meta(&meta))
+}
+
+/// A plain file's metadata without following links; `Err` for a link (or
+/// anything that is not a plain file), which must be resolved first.
+pub fn lstat(path: &Path) -> Result<FileMeta, IngestError> {
+    let meta = std::fs::symlink_metadata(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.file_type().is_file() {
+        return Err(IngestError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("not a plain file"),
+        });
+    }
     Ok(file_meta(&meta))
 }
 
@@ -134,7 +150,7 @@ pub fn read_document(path: &Path, max_size: u64) -> Result<Document, IngestError
             path: path.to_path_buf(),
         });
     }
-    let hash = blake3::hash(&bytes).to_hex().to_string();
+    let hash = *blake3::hash(&bytes).as_bytes();
     Ok(Document {
         path: path.to_path_buf(),
         bytes,
@@ -161,47 +177,71 @@ pub fn read_article(path: &Path, max_size: u64) -> Result<(Document, Article), I
 /// The default size limit for an article file: 10 MiB.
 pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
 
-/// Every article file under `root` (recursively), in sorted order. Files the
-/// [`Filter`] refuses are left out; unreadable folders are logged and
-/// skipped. Symbolic links are followed only to files inside `root`.
-pub fn walk(root: &Path, filter: &Filter) -> Vec<PathBuf> {
-    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let mut files = Vec::new();
+/// Every article file under `root` (recursively), as canonical paths, one at
+/// a time: a folder of any size is walked in flat memory, in directory order.
+/// Files the [`Filter`] refuses are left out; unreadable folders are logged
+/// and skipped. Symbolic links are followed only to files inside `root`.
+pub fn walk(root: &Path, filter: &Filter) -> Walk {
     // Walking the canonical root yields canonical paths, which the store
     // keys files by.
-    let mut folders = vec![canonical_root.clone()];
-    while let Some(folder) = folders.pop() {
-        let entries = match std::fs::read_dir(&folder) {
-            Ok(entries) => entries,
-            Err(err) => {
-                tracing::warn!(folder = %folder.display(), "cannot list folder: {err}");
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    Walk {
+        folders: vec![root.clone()],
+        current: None,
+        root,
+        filter: filter.clone(),
+    }
+}
+
+/// The iterator returned by [`walk`].
+#[derive(Debug)]
+pub struct Walk {
+    root: PathBuf,
+    filter: Filter,
+    folders: Vec<PathBuf>,
+    current: Option<std::fs::ReadDir>,
+}
+
+impl Iterator for Walk {
+    type Item = PathBuf;
+
+    fn next(&mut self) -> Option<PathBuf> {
+        loop {
+            let Some(entries) = &mut self.current else {
+                let folder = self.folders.pop()?;
+                match std::fs::read_dir(&folder) {
+                    Ok(entries) => self.current = Some(entries),
+                    Err(err) => {
+                        tracing::warn!(folder = %folder.display(), "cannot list folder: {err}")
+                    }
+                }
                 continue;
-            }
-        };
-        for entry in entries.flatten() {
+            };
+            let Some(entry) = entries.next() else {
+                self.current = None;
+                continue;
+            };
+            let Ok(entry) = entry else { continue };
             let path = entry.path();
-            let relative = path.strip_prefix(&canonical_root).unwrap_or(&path);
-            if !filter.accept(relative) {
+            let relative = path.strip_prefix(&self.root).unwrap_or(&path);
+            if !self.filter.accept(relative) {
                 continue;
             }
             match entry.file_type() {
-                Ok(t) if t.is_dir() => folders.push(path),
-                Ok(t) if t.is_file() => files.push(path),
+                Ok(t) if t.is_dir() => self.folders.push(path),
+                Ok(t) if t.is_file() => return Some(path),
                 // A link to a folder is not walked: inside the root, its
                 // target is walked anyway; outside, it is not ours to read.
                 Ok(t) if t.is_symlink() && path.is_file() => {
-                    if inside(&canonical_root, &path) {
-                        files.push(path);
-                    } else {
-                        tracing::warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
+                    if inside(&self.root, &path) {
+                        return Some(path);
                     }
+                    tracing::warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
                 }
                 _ => {}
             }
         }
     }
-    files.sort();
-    files
 }
 
 /// Whether `path`, links resolved, lies inside `canonical_root`.

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use tracing::{info, warn};
 
-use crate::extract::Extractor;
-use crate::ingest::{self, IngestError};
+use crate::article::Article;
+use crate::extract::{Claim, Extractor};
+use crate::ingest::{self, Document, FileMeta, IngestError};
 use crate::store::{Content, FileVersion, LeaderChange, Store, StoreError, Writer};
 
 /// What ingesting one file did.
@@ -118,9 +119,13 @@ impl Pipeline {
     /// Ingests one file and brings positions up to date, all in one
     /// transaction: the path for files arriving live.
     pub fn ingest(&mut self, path: &Path) -> Result<Outcome, StoreError> {
-        let (extractor, max_size) = (&self.extractor, self.max_size);
+        let file = FileRef::new(path);
+        let step = match self.store.is_unchanged(&file.key, file.meta)? {
+            true => Step::Done(Outcome::Unchanged),
+            false => prepare(&file, &self.extractor, self.max_size),
+        };
         let (ingested, changes) = self.store.write(|w| {
-            let ingested = ingest_one(w, extractor, max_size, path)?;
+            let ingested = record(w, file, step)?;
             let changes = w.derive()?;
             Ok((ingested, changes))
         })?;
@@ -131,21 +136,61 @@ impl Pipeline {
 
     /// Ingests files in one transaction, stopping early when `stop` says so;
     /// positions are brought up to date later by [`Pipeline::derive`]. The
-    /// path for catching up with a backlog: one commit for many articles,
-    /// each still whole or absent.
+    /// path for catching up with a backlog: one commit for many articles
+    /// (each still whole or absent), and the files read, decoded and
+    /// extracted on every core while the database work stays on one.
     pub fn ingest_batch(
         &mut self,
         paths: &[PathBuf],
-        stop: &dyn Fn() -> bool,
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Vec<(PathBuf, Outcome)>, StoreError> {
+        let mut files = Vec::with_capacity(paths.len());
+        let mut steps: Vec<Option<Step>> = Vec::with_capacity(paths.len());
+        let mut todo = Vec::new();
+        for path in paths {
+            let file = FileRef::new(path);
+            if self.store.is_unchanged(&file.key, file.meta)? {
+                steps.push(Some(Step::Done(Outcome::Unchanged)));
+            } else {
+                todo.push(files.len());
+                steps.push(None);
+            }
+            files.push(file);
+        }
         let (extractor, max_size) = (&self.extractor, self.max_size);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_worker = todo.len().div_ceil(workers).max(1);
+        let prepared: Vec<Vec<(usize, Step)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = todo
+                .chunks(per_worker)
+                .map(|chunk| {
+                    let files = &files;
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .take_while(|_| !stop())
+                            .map(|&i| (i, prepare(&files[i], extractor, max_size)))
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        for (i, step) in prepared.into_iter().flatten() {
+            steps[i] = Some(step);
+        }
+
         let done = self.store.write(|w| {
-            let mut done = Vec::with_capacity(paths.len());
-            for path in paths {
-                if stop() {
+            let mut done = Vec::with_capacity(files.len());
+            for (file, step) in files.into_iter().zip(steps) {
+                // Unprepared means shutdown came first: it stays for next time.
+                let Some(step) = step.filter(|_| !stop()) else {
                     break;
-                }
-                done.push(ingest_one(w, extractor, max_size, path)?);
+                };
+                done.push(record(w, file, step)?);
             }
             Ok(done)
         })?;
@@ -167,93 +212,147 @@ impl Pipeline {
     }
 }
 
-/// Reads one file and records it through `w`. File problems become outcomes;
-/// only database failures are errors.
-fn ingest_one(
-    w: &mut Writer,
-    extractor: &Extractor,
-    max_size: u64,
-    path: &Path,
-) -> Result<Ingested, StoreError> {
-    // Paths from a walk of the canonical folder are canonical already; only
-    // links and relative paths need resolving (which costs a syscall per
-    // path component, noticeable over a large rescan).
-    let resolve = !path.is_absolute()
-        || std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let path = if resolve {
-        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-    } else {
-        path.to_path_buf()
-    };
-    let key = path.to_string_lossy().into_owned();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| key.clone());
-    let done = |outcome, dated| {
-        Ok(Ingested {
-            path: path.clone(),
-            outcome,
-            dated,
-        })
-    };
-    let reject = |w: &mut Writer, meta, err: IngestError| {
-        let reason = err.to_string();
-        w.reject(&key, meta, &reason)?;
-        done(Outcome::Rejected(reason), None)
-    };
+/// A file named for ingestion: its canonical path, its key in the store, its
+/// name and its metadata (or why there is none).
+struct FileRef {
+    path: PathBuf,
+    key: String,
+    name: String,
+    meta: FileMeta,
+    stat_error: Option<String>,
+}
 
-    let meta = match ingest::stat(&path) {
-        Ok(meta) => meta,
-        Err(err) => return done(Outcome::Deferred(err.to_string()), None),
-    };
-    if w.is_unchanged(&key, meta)? {
-        return done(Outcome::Unchanged, None);
+impl FileRef {
+    fn new(path: &Path) -> FileRef {
+        // Paths from a walk of the canonical folder are canonical already;
+        // only links and relative paths need resolving (which costs a
+        // syscall per path component, noticeable over a large rescan).
+        // For a plain file, lstat is stat: one syscall serves both.
+        let lstat = ingest::lstat(path).ok().filter(|_| path.is_absolute());
+        let path = match lstat {
+            Some(_) => path.to_path_buf(),
+            None => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        };
+        let key = path.to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| key.clone());
+        let stat = match lstat {
+            Some(meta) => Ok(meta),
+            None => ingest::stat(&path),
+        };
+        let (meta, stat_error) = match stat {
+            Ok(meta) => (meta, None),
+            // A sentinel no file has, so nothing matches it as unchanged.
+            Err(err) => (
+                FileMeta {
+                    size: 0,
+                    mtime_ns: -1,
+                    inode: 0,
+                },
+                Some(err.to_string()),
+            ),
+        };
+        FileRef {
+            path,
+            key,
+            name,
+            meta,
+            stat_error,
+        }
     }
-    let doc = match ingest::read_document(&path, max_size) {
+}
+
+/// What reading a file came to, before anything is written.
+enum Step {
+    /// Nothing to record.
+    Done(Outcome),
+    /// Not an article: record the rejection with this metadata.
+    Reject(FileMeta, IngestError),
+    /// Read: the content, and its article and claims unless it does not
+    /// decode.
+    Read(Document, Result<(Article, Vec<Claim>), IngestError>),
+}
+
+/// Reads, decodes and extracts one file: no database, so it runs on any
+/// thread.
+fn prepare(file: &FileRef, extractor: &Extractor, max_size: u64) -> Step {
+    if let Some(err) = &file.stat_error {
+        return Step::Done(Outcome::Deferred(err.clone()));
+    }
+    let doc = match ingest::read_document(&file.path, max_size) {
         Ok(doc) => doc,
-        Err(err @ IngestError::TooLarge { .. }) => return reject(w, meta, err),
-        Err(IngestError::Io { source, path: p })
+        Err(err @ IngestError::TooLarge { .. }) => return Step::Reject(file.meta, err),
+        Err(IngestError::Io { source, path })
             if source.kind() == std::io::ErrorKind::PermissionDenied =>
         {
             // Recorded with a time no file has, so that the next event or
             // rescan tries again (a chmod changes no size or mtime).
-            let retry = ingest::FileMeta {
+            let retry = FileMeta {
                 mtime_ns: -1,
-                ..meta
+                ..file.meta
             };
-            return reject(w, retry, IngestError::Io { source, path: p });
+            return Step::Reject(retry, IngestError::Io { source, path });
         }
-        Err(err) => return done(Outcome::Deferred(err.to_string()), None),
+        Err(err) => return Step::Done(Outcome::Deferred(err.to_string())),
     };
-    let file = FileVersion {
-        path: &key,
-        name: &name,
-        meta: doc.meta,
-        hash: &doc.hash,
+    let parsed = ingest::decode(&doc).map(|article| {
+        let claims = extractor.extract(&article);
+        (article, claims)
+    });
+    Step::Read(doc, parsed)
+}
+
+/// Records a prepared file through `w`.
+fn record(w: &mut Writer, file: FileRef, step: Step) -> Result<Ingested, StoreError> {
+    let done = |outcome, dated| Ingested {
+        path: file.path.clone(),
+        outcome,
+        dated,
     };
-    if w.has_content(&doc.hash)? {
-        w.record(&file, None)?;
-        return done(Outcome::Duplicate, None);
+    match step {
+        Step::Done(outcome) => Ok(done(outcome, None)),
+        Step::Reject(meta, err) => {
+            let reason = err.to_string();
+            w.reject(&file.key, meta, &reason)?;
+            Ok(done(Outcome::Rejected(reason), None))
+        }
+        Step::Read(doc, parsed) => {
+            let version = FileVersion {
+                path: &file.key,
+                name: &file.name,
+                meta: doc.meta,
+                hash: &doc.hash,
+            };
+            if w.has_content(&doc.hash)? {
+                w.record(&version, None)?;
+                return Ok(done(Outcome::Duplicate, None));
+            }
+            match parsed {
+                Err(err) => {
+                    let reason = err.to_string();
+                    w.reject(&file.key, doc.meta, &reason)?;
+                    Ok(done(Outcome::Rejected(reason), None))
+                }
+                Ok((article, claims)) => {
+                    w.record(
+                        &version,
+                        Some(Content {
+                            article: &article,
+                            claims: &claims,
+                        }),
+                    )?;
+                    Ok(done(
+                        Outcome::New {
+                            claims: claims.len(),
+                        },
+                        Some((article.date, article.date_source.as_str())),
+                    ))
+                }
+            }
+        }
     }
-    let article = match ingest::decode(&doc) {
-        Ok(article) => article,
-        Err(err) => return reject(w, doc.meta, err),
-    };
-    let claims = extractor.extract(&article);
-    w.record(
-        &file,
-        Some(Content {
-            article: &article,
-            claims: &claims,
-        }),
-    )?;
-    done(
-        Outcome::New {
-            claims: claims.len(),
-        },
-        Some((article.date, article.date_source.as_str())),
-    )
 }
 
 fn log_changes(changes: &[LeaderChange]) {

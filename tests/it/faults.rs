@@ -303,3 +303,76 @@ fn sigkill_at_ten_random_points_loses_and_duplicates_nothing() {
     ws.run(&["ingest"]);
     assert_eq!(snapshot(&ws), expected);
 }
+
+/// A small tmpfs mounted for the test's lifetime (needs root).
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).expect("mount point");
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(at.to_path_buf()))
+    }
+
+    fn resize(&self, size: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(&self.0)
+            .status()
+            .expect("remount");
+        assert!(ok.success());
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_delays_articles_but_loses_none() {
+    let ws = Workspace::new();
+    // Mounting needs root; CI runs as root. Elsewhere there is no disk to fill.
+    let Some(disk) = Tmpfs::mount(&ws.state, "600k") else {
+        assert!(!running_as_root(), "root could not mount a tmpfs");
+        eprintln!("not root: cannot mount a small disk; skipping the disk-full check");
+        return;
+    };
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    let seed = std::fs::read_to_string(&seed_files()[3]).expect("seed");
+    let mut written = 0;
+    while !daemon.log().contains("full") {
+        assert!(written < 200, "the disk never filled:\n{}", daemon.log());
+        // Distinct articles of ~40 KB each; their text is kept in the database.
+        let text = format!(
+            "{seed}\n\n{}\n",
+            format!("Filler paragraph {written}. ").repeat(2000)
+        );
+        std::fs::write(ws.dir.join(format!("a{written:03}.txt")), text).expect("write");
+        written += 1;
+        poll(DEADLINE, || {
+            let log = daemon.log();
+            (log.matches("ingested article").count() >= written || log.contains("full"))
+                .then_some(())
+        })
+        .unwrap_or_else(|| panic!("no progress:\n{}", daemon.log()));
+    }
+    let log = daemon.log();
+    assert!(
+        log.contains("database or disk is full") && log.contains("will retry"),
+        "{log}"
+    );
+    disk.resize("50m");
+    poll(DEADLINE, || (ws.counts().0 == written as u64).then_some(()))
+        .unwrap_or_else(|| panic!("articles lost after the disk filled:\n{}", daemon.log()));
+    let status = daemon.terminate();
+    assert!(status.success());
+    let store = venuewatch::store::Store::open(&ws.state.join("venuewatch.db")).expect("open");
+    assert_eq!(store.integrity_check().expect("check"), Ok(()));
+}
