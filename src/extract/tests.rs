@@ -408,6 +408,19 @@ fn first_person_object_is_not_the_proposer() {
 }
 
 #[test]
+fn datelines_are_skipped_but_capital_headlines_read() {
+    check(
+        "KYIV \u{2014} Trump Said On Monday That Putin Proposed Istanbul.",
+        &["putin proposes istanbul"],
+    );
+    check("KYIV \u{2014} Nothing happened.", &[]);
+    check(
+        "PUTIN INVITES ZELENSKY TO MOSCOW \u{2014} REPORT",
+        &["putin proposes moscow"],
+    );
+}
+
+#[test]
 fn transcript_labels_name_the_speaker() {
     check(
         "Q: Will you go?\n\nZELENSKY: He can come to Kyiv.",

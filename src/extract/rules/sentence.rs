@@ -247,7 +247,10 @@ pub(super) fn dateline_end(s: &Sent) -> usize {
         && !orig.chars().any(char::is_lowercase);
     let year =
         (0..dash).any(|i| s.norm(i).len() == 4 && s.norm(i).chars().all(|c| c.is_ascii_digit()));
-    if caps || year {
+    // A headline in capitals ("PUTIN INVITES ZELENSKY — REPORT") says
+    // something; a dateline names places and dates only.
+    let says = (0..dash).any(|i| s.at[i].is_some_and(|m| s.is_stance(m) || s.is_speech(m)));
+    if (caps || year) && !says {
         dash + 1
     } else {
         0
