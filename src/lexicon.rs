@@ -306,6 +306,10 @@ pub struct Cues {
     /// ("has repeatedly", "would also").
     #[serde(default)]
     pub auxiliary: Vec<String>,
+    /// Past-tense cues that, with a person right after them, greet an arrival
+    /// rather than offer a place ("welcomed Trump to Alaska").
+    #[serde(default)]
+    pub greeting: Vec<String>,
     /// Words that, said of a venue, refer to the last venue named ("there").
     #[serde(default)]
     pub deictic_place: Vec<String>,

@@ -426,6 +426,21 @@ impl Run<'_> {
                 return false;
             }
         }
+        // "Putin welcomed Trump to Alaska": a greeting on arrival, not an offer
+        // ("would welcome him there" is one).
+        if w.greeting.contains(s.norm(cue.start)) && cue.end - cue.start == 1 {
+            let mut i = cue.end;
+            while w.determiner.contains(s.norm(i)) {
+                i += 1;
+            }
+            let person = s
+                .starting_at(i)
+                .is_some_and(|n| matches!(s.refs[n], Some(Ref::Person(_))))
+                || w.pronoun_third.contains(s.norm(i));
+            if person {
+                return false;
+            }
+        }
         // One does not invite oneself: "inviting me to Moscow" is about
         // someone else proposing.
         let object = (class == Class::Verb)

@@ -450,6 +450,11 @@ fn propose_cues() {
         &["putin proposes budapest"],
     );
     check("Putin met Orban in Budapest.", &[]);
+    check("Orban welcomed Putin to Budapest on Friday.", &[]);
+    check(
+        "Orban said he would welcome Putin in Budapest.",
+        &["orban proposes budapest"],
+    );
 }
 
 #[test]
