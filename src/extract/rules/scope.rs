@@ -8,6 +8,7 @@ impl Run<'_> {
     /// Venues after cue `m`: the first licensed one within reach and those
     /// listed with it. A predicate's reach stops at a comma.
     pub(super) fn venues_after(&self, s: &Sent, m: usize, predicate: bool) -> Venues {
+        let w = &self.ex.words;
         let cue = &s.ments[m];
         let reach = if predicate {
             PREDICATE_REACH
@@ -23,9 +24,9 @@ impl Run<'_> {
             }
             // ", as Macron urged ...": a new clause, unless it goes on
             // listing places (", and Belarus").
-            if word == "," && self.ex.words.clause_opener.contains(s.norm(i + 1)) {
+            if word == "," && w.clause_opener.contains(s.norm(i + 1)) {
                 let mut j = i + 2;
-                while self.ex.words.determiner.contains(s.norm(j)) {
+                while w.determiner.contains(s.norm(j)) {
                     j += 1;
                 }
                 let listing = s.starting_at(j).is_some_and(|n| self.place(s, n).is_some());
@@ -36,7 +37,6 @@ impl Run<'_> {
             // A relative clause after the object ("the truce that leaders
             // demanded in Kyiv"); "proposed that ..." and ", that ..." open
             // what was proposed.
-            let w = &self.ex.words;
             if w.relative.contains(word) && i > cue.end + 1 && s.norm(i - 1) != "," {
                 break;
             }
