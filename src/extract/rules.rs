@@ -13,6 +13,8 @@
 //! - `holders`: attributions, quote speakers, subjects, pronouns;
 //! - `scope`: which venues a cue reaches, and what ends its reach.
 
+use std::collections::VecDeque;
+
 use jiff::civil::Date;
 
 use super::mentions::{Class, CueKind, Mention, Tag};
@@ -33,6 +35,8 @@ const PREDICATE_REACH: usize = 12;
 const SUBJECT_REACH: usize = 40;
 /// How far back a negator still negates a cue.
 const NEGATION_REACH: usize = 5;
+/// How many sentences ahead a quote's attribution is looked for.
+const LOOKAHEAD: usize = 4;
 /// How many earlier proposals "Putin's offer" may refer back to.
 const RECENT_PROPOSALS: usize = 64;
 
@@ -188,25 +192,30 @@ impl Run<'_> {
     /// Runs the rules over one paragraph's sentences; `index` numbers
     /// sentences across the text. Returns the next index.
     fn paragraph(&mut self, text: &str, spans: &[SentenceSpan], index: usize) -> usize {
-        let mut open = false;
-        let mut sents = Vec::with_capacity(spans.len());
-        for span in spans {
-            sents.push(self.sentence(text, *span, &mut open));
-        }
         self.ctx.last_quote = None;
         self.ctx.label = None;
-        if let Some(first) = sents.first_mut() {
-            self.ctx.label = self.label(first);
-        }
-        if self.ctx.label.is_some() {
-            for s in &mut sents {
-                s.quoted.iter_mut().for_each(|q| *q = true);
+        // Sentences are built a few ahead of the one read (a quote's
+        // attribution may come later), so memory stays bounded however long
+        // the paragraph.
+        let mut open = false;
+        let mut window: VecDeque<Sent> = VecDeque::with_capacity(LOOKAHEAD + 1);
+        let mut next = 0;
+        for si in 0..spans.len() {
+            while window.len() <= LOOKAHEAD && next < spans.len() {
+                let mut sent = self.sentence(text, spans[next], &mut open);
+                if next == 0 {
+                    self.ctx.label = self.label(&mut sent);
+                }
+                if self.ctx.label.is_some() {
+                    sent.quoted.iter_mut().for_each(|q| *q = true);
+                }
+                window.push_back(sent);
+                next += 1;
             }
+            self.rules(window.make_contiguous(), 0, index + si);
+            window.pop_front();
         }
-        for si in 0..sents.len() {
-            self.rules(&sents, si, index + si);
-        }
-        index + sents.len()
+        index + spans.len()
     }
 
     /// Applies the rules to sentence `si` of a paragraph (`global` numbers

@@ -26,7 +26,7 @@ impl Run<'_> {
             return Some(w);
         }
         let mut continues = s.quoted.last().copied().unwrap_or(false);
-        for next in sents.iter().skip(si + 1).take(4) {
+        for next in sents.iter().skip(si + 1).take(LOOKAHEAD) {
             if !continues {
                 break;
             }
