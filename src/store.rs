@@ -187,20 +187,28 @@ impl Store {
         // during a large catch-up, small enough for a flat memory footprint.
         conn.pragma_update(None, "cache_size", -8192)
             .map_err(open_err)?;
-        let version: usize = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(open_err)?;
-        if version > MIGRATIONS.len() {
-            return Err(StoreError::TooNew {
-                path: path.to_path_buf(),
-                found: version,
-                known: MIGRATIONS.len(),
-            });
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-            let tx = conn.transaction().map_err(open_err)?;
+        // Each migration runs in an immediate transaction that reads the
+        // version again, so two processes opening a new database at once
+        // (the daemon and a query, say) cannot both apply it.
+        loop {
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(open_err)?;
+            let version: usize = tx
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(open_err)?;
+            if version > MIGRATIONS.len() {
+                return Err(StoreError::TooNew {
+                    path: path.to_path_buf(),
+                    found: version,
+                    known: MIGRATIONS.len(),
+                });
+            }
+            let Some(sql) = MIGRATIONS.get(version) else {
+                break;
+            };
             tx.execute_batch(sql).map_err(open_err)?;
-            tx.pragma_update(None, "user_version", i + 1)
+            tx.pragma_update(None, "user_version", version + 1)
                 .map_err(open_err)?;
             tx.commit().map_err(open_err)?;
         }
@@ -1021,6 +1029,31 @@ mod tests {
         assert_eq!(only(None, None), 2);
         assert_eq!(only(Some("putin"), None), 1);
         assert_eq!(only(None, Some(jiff::civil::date(2026, 1, 5))), 1);
+    }
+
+    #[test]
+    fn two_processes_creating_the_database_at_once_both_succeed() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("db");
+        let opened: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| Store::open(&path).map(drop)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread"))
+                .collect()
+        });
+        for result in opened {
+            result.expect("open");
+        }
+        assert_eq!(
+            Store::open(&path)
+                .expect("open")
+                .schema_version()
+                .expect("v"),
+            MIGRATIONS.len()
+        );
     }
 
     #[test]

@@ -189,12 +189,13 @@ pub fn copy_seeds(to: &Path) {
 /// Runs `venuewatch eval` and returns (strict F1, country F1, dates right,
 /// dated).
 fn eval(gold: &Path, dir: &Path) -> (f64, f64, u64, u64) {
-    let ws = Workspace::new();
-    let out = ws
-        .cmd(&["eval"])
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_venuewatch"))
+        .arg("eval")
         .arg(gold)
         .arg("--dir")
         .arg(dir)
+        .env_remove("VENUEWATCH_DIR")
+        .env_remove("VENUEWATCH_LEXICON")
         .output()
         .expect("run eval");
     assert!(
