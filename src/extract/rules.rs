@@ -585,9 +585,11 @@ impl Run<'_> {
     ) -> Venues {
         let w = &self.ex.words;
         let cue = &s.ments[m];
-        // "turned it down" carries its reference; "and Putin accepted." has
-        // the offer just made as its unspoken object.
-        let intransitive = class == Class::Verb
+        // "turned it down" carries its reference; in "and Putin accepted." or
+        // "Zelensky's answer was no." the offer just made is the unspoken
+        // object (of a verb, or of a refusal noun).
+        let refusal = s.stance_cue(m).is_some_and(|(st, _)| st == Stance::Rejects);
+        let intransitive = (class == Class::Verb || (class == Class::Noun && refusal))
             && cue.start > s.first
             && (cue.end >= s.toks.len() || matches!(s.norm(cue.end), "." | ";" | "!"));
         let inside = intransitive || (cue.start..cue.end).any(|i| w.reference.contains(s.norm(i)));
