@@ -1052,7 +1052,7 @@ fn word_soup_from_the_builtin_lexicon_never_panics() {
     );
     let ex = Extractor::new(lexicon);
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-    for _ in 0..400 {
+    for _ in 0..1500 {
         let mut text = String::new();
         for _ in 0..60 {
             seed ^= seed << 13;

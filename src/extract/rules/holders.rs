@@ -350,10 +350,10 @@ impl Run<'_> {
     /// sentence that a verb follows, else the carried speaker.
     pub(super) fn pronoun(&self, s: &Sent, t: usize) -> Option<Who> {
         let w = &self.ex.words;
-        let word = s.norm(t);
-        if s.at[t].is_some() {
+        if t >= s.toks.len() || s.at[t].is_some() {
             return None;
         }
+        let word = s.norm(t);
         if w.pronoun_first.contains(word) {
             if s.quoted.get(t).copied().unwrap_or(false) {
                 return self

@@ -274,7 +274,9 @@ pub(super) fn is_dash_break(s: &Sent, i: usize) -> bool {
 
 /// Whether token `i` is written with a capital (a name or title word).
 pub(super) fn capitalised(s: &Sent, i: usize) -> bool {
-    let t = &s.toks[i];
+    let Some(t) = s.toks.get(i) else {
+        return false;
+    };
     t.is_word()
         && s.text
             .get(t.start..t.end)
