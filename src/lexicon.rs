@@ -302,6 +302,14 @@ pub struct Cues {
     /// president"), unlike other roles ("the Ukrainian foreign minister").
     #[serde(default)]
     pub head_role: Vec<String>,
+    /// Auxiliaries and adverbs that may stand between a subject and its verb
+    /// ("has repeatedly", "would also").
+    #[serde(default)]
+    pub auxiliary: Vec<String>,
+    /// Past-tense cues that, with a person right after them, greet an arrival
+    /// rather than offer a place ("welcomed Trump to Alaska").
+    #[serde(default)]
+    pub greeting: Vec<String>,
     /// Words that, said of a venue, refer to the last venue named ("there").
     #[serde(default)]
     pub deictic_place: Vec<String>,

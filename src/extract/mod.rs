@@ -21,6 +21,8 @@ mod text;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
+
 use crate::article::Article;
 use crate::lexicon::Lexicon;
 
@@ -107,10 +109,11 @@ impl Extractor {
     /// any the headline adds.
     pub fn extract(&self, article: &Article) -> Vec<Claim> {
         let mut claims: Vec<Claim> = Vec::new();
+        let mut seen: HashMap<(String, Stance, String), usize> = HashMap::new();
         let texts = std::iter::once(article.body.as_str()).chain(article.title.as_deref());
         for text in texts {
             for claim in rules::claims_in(self, text, article.date) {
-                merge(&mut claims, claim);
+                merge(&mut claims, &mut seen, claim);
             }
         }
         claims
@@ -119,13 +122,18 @@ impl Extractor {
 
 /// Adds `claim` unless the same (leader, stance, venue) is known; a current
 /// claim replaces a historical one.
-fn merge(claims: &mut Vec<Claim>, claim: Claim) {
-    let same = claims
-        .iter_mut()
-        .find(|c| c.leader == claim.leader && c.stance == claim.stance && c.venue == claim.venue);
-    match same {
-        Some(old) if old.historical && !claim.historical => *old = claim,
+fn merge(
+    claims: &mut Vec<Claim>,
+    seen: &mut HashMap<(String, Stance, String), usize>,
+    claim: Claim,
+) {
+    let key = (claim.leader.clone(), claim.stance, claim.venue.clone());
+    match seen.get(&key) {
+        Some(&i) if claims[i].historical && !claim.historical => claims[i] = claim,
         Some(_) => {}
-        None => claims.push(claim),
+        None => {
+            seen.insert(key, claims.len());
+            claims.push(claim);
+        }
     }
 }

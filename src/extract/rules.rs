@@ -5,6 +5,15 @@
 //! mentions; every word they consult comes from the lexicon's `[cues]`.
 //! Context carried between sentences (the last speaker, the last quote's
 //! speaker, the last venue, earlier proposals) lives in [`Ctx`].
+//!
+//! # Layout
+//! - here: the run over paragraphs and sentences, and each cue's pipeline
+//!   (reading, holders, whether it states a position, venues, claims);
+//! - `sentence`: a sentence's tokens, quote marks and resolved mentions;
+//! - `holders`: attributions, quote speakers, subjects, pronouns;
+//! - `scope`: which venues a cue reaches, and what ends its reach.
+
+use std::collections::VecDeque;
 
 use jiff::civil::Date;
 
@@ -26,6 +35,10 @@ const PREDICATE_REACH: usize = 12;
 const SUBJECT_REACH: usize = 40;
 /// How far back a negator still negates a cue.
 const NEGATION_REACH: usize = 5;
+/// How many sentences ahead a quote's attribution is looked for.
+const LOOKAHEAD: usize = 4;
+/// How many earlier proposals "Putin's offer" may refer back to.
+const RECENT_PROPOSALS: usize = 64;
 
 /// The holder of a position: a leader, with the name as written when
 /// someone else spoke for them.
@@ -179,25 +192,30 @@ impl Run<'_> {
     /// Runs the rules over one paragraph's sentences; `index` numbers
     /// sentences across the text. Returns the next index.
     fn paragraph(&mut self, text: &str, spans: &[SentenceSpan], index: usize) -> usize {
-        let mut open = false;
-        let mut sents = Vec::with_capacity(spans.len());
-        for span in spans {
-            sents.push(self.sentence(text, *span, &mut open));
-        }
         self.ctx.last_quote = None;
         self.ctx.label = None;
-        if let Some(first) = sents.first_mut() {
-            self.ctx.label = self.label(first);
-        }
-        if self.ctx.label.is_some() {
-            for s in &mut sents {
-                s.quoted.iter_mut().for_each(|q| *q = true);
+        // Sentences are built a few ahead of the one read (a quote's
+        // attribution may come later), so memory stays bounded however long
+        // the paragraph.
+        let mut open = false;
+        let mut window: VecDeque<Sent> = VecDeque::with_capacity(LOOKAHEAD + 1);
+        let mut next = 0;
+        for si in 0..spans.len() {
+            while window.len() <= LOOKAHEAD && next < spans.len() {
+                let mut sent = self.sentence(text, spans[next], &mut open);
+                if next == 0 {
+                    self.ctx.label = self.label(&mut sent);
+                }
+                if self.ctx.label.is_some() {
+                    sent.quoted.iter_mut().for_each(|q| *q = true);
+                }
+                window.push_back(sent);
+                next += 1;
             }
+            self.rules(window.make_contiguous(), 0, index + si);
+            window.pop_front();
         }
-        for si in 0..sents.len() {
-            self.rules(&sents, si, index + si);
-        }
-        index + sents.len()
+        index + spans.len()
     }
 
     /// Applies the rules to sentence `si` of a paragraph (`global` numbers
@@ -328,16 +346,28 @@ impl Run<'_> {
         }
         let (holders, direct) = match class {
             Class::Verb => {
-                let subjects = self.subjects(s, at);
-                if subjects.is_empty() {
-                    (self.speaker(s, at, quote).into_iter().collect(), false)
+                // "an idea the European Union has rejected": a subject that
+                // is no leader; only someone quoted saying so holds it.
+                if self.common_noun_subject(s, at) {
+                    (self.attributed(s, at, quote).into_iter().collect(), false)
                 } else {
-                    (subjects, true)
+                    let subjects = self.subjects(s, at);
+                    if subjects.is_empty() {
+                        (self.speaker(s, at, quote).into_iter().collect(), false)
+                    } else {
+                        (subjects, true)
+                    }
                 }
             }
-            Class::Speaker | Class::Predicate => {
-                (self.speaker(s, at, quote).into_iter().collect(), false)
+            // "Minsk is unacceptable to Ukraine", with no one else speaking:
+            // the judge holds the evaluation.
+            Class::Predicate => {
+                match (self.attributed(s, at, quote), self.judge(s, s.ments[m].end)) {
+                    (None, Some(judge)) => (vec![judge], false),
+                    _ => (self.speaker(s, at, quote).into_iter().collect(), false),
+                }
             }
+            Class::Speaker => (self.speaker(s, at, quote).into_iter().collect(), false),
             Class::Noun => (self.possessor(s, at).into_iter().collect(), true),
         };
         (!holders.is_empty()).then_some((holders, direct))
@@ -360,14 +390,8 @@ impl Run<'_> {
         let held_by = |leader: usize| holders.iter().any(|h| h.leader == leader);
         // "impossible for him" is the speaker's own position; "impossible for
         // Putin", said by someone else, is a guess at another's.
-        if class == Class::Predicate && s.norm(cue.end) == "for" {
-            let judged = s
-                .starting_at(cue.end + 1)
-                .and_then(|e| self.who_of(s, e))
-                .or_else(|| self.pronoun(s, cue.end + 1));
-            if judged.is_some_and(|j| !held_by(j.leader)) {
-                return false;
-            }
+        if class == Class::Predicate && self.judge(s, cue.end).is_some_and(|j| !held_by(j.leader)) {
+            return false;
         }
         // "he was invited to Budapest": the subject of a passive is the one
         // invited; with no "by" agent nobody's position is stated.
@@ -411,6 +435,21 @@ impl Run<'_> {
                 return false;
             }
         }
+        // "Putin welcomed Trump to Alaska": a greeting on arrival, not an offer
+        // ("would welcome him there" is one).
+        if w.greeting.contains(s.norm(cue.start)) && cue.end - cue.start == 1 {
+            let mut i = cue.end;
+            while w.determiner.contains(s.norm(i)) {
+                i += 1;
+            }
+            let person = s
+                .starting_at(i)
+                .is_some_and(|n| matches!(s.refs[n], Some(Ref::Person(_))))
+                || w.pronoun_third.contains(s.norm(i));
+            if person {
+                return false;
+            }
+        }
         // One does not invite oneself: "inviting me to Moscow" is about
         // someone else proposing.
         let object = (class == Class::Verb)
@@ -446,10 +485,12 @@ impl Run<'_> {
             } else {
                 (before, after)
             };
-            if first.is_empty() {
+            if !first.is_empty() {
+                first
+            } else if !second.is_empty() {
                 second
             } else {
-                first
+                self.fronted_subject(s, cue.start)
             }
         } else {
             self.object_venues(s, m)
@@ -544,9 +585,11 @@ impl Run<'_> {
     ) -> Venues {
         let w = &self.ex.words;
         let cue = &s.ments[m];
-        // "turned it down" carries its reference; "and Putin accepted." has
-        // the offer just made as its unspoken object.
-        let intransitive = class == Class::Verb
+        // "turned it down" carries its reference; in "and Putin accepted." or
+        // "Zelensky's answer was no." the offer just made is the unspoken
+        // object (of a verb, or of a refusal noun).
+        let refusal = s.stance_cue(m).is_some_and(|(st, _)| st == Stance::Rejects);
+        let intransitive = (class == Class::Verb || (class == Class::Noun && refusal))
             && cue.start > s.first
             && (cue.end >= s.toks.len() || matches!(s.norm(cue.end), "." | ";" | "!"));
         let inside = intransitive || (cue.start..cue.end).any(|i| w.reference.contains(s.norm(i)));
@@ -576,7 +619,13 @@ impl Run<'_> {
         });
         let proposals = &self.ctx.proposals;
         let pick = match possessor {
-            Some(p) => proposals.iter().rev().find(|x| x.2 == p.leader),
+            // A possessor's offer is looked for among the recent ones only,
+            // which keeps long articles linear.
+            Some(p) => proposals
+                .iter()
+                .rev()
+                .take(RECENT_PROPOSALS)
+                .find(|x| x.2 == p.leader),
             None => proposals
                 .iter()
                 .rev()

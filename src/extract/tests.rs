@@ -321,6 +321,19 @@ fn demonym_and_role_name_a_government() {
 }
 
 #[test]
+fn a_plain_noun_subject_is_no_leader() {
+    check(
+        "Orban has repeatedly offered Budapest, an idea the European Union has rejected.",
+        &["orban proposes budapest"],
+    );
+    check(
+        "Peskov said the two sides agreed to meet in Istanbul.",
+        &["putin proposes istanbul"],
+    );
+    check("The two sides agreed to meet in Istanbul.", &[]);
+}
+
+#[test]
 fn subjects_are_not_inside_relative_clauses() {
     check(
         "Erdogan, who met Trump in Ankara last year, has invited him to Istanbul.",
@@ -375,6 +388,14 @@ fn the_one_invited_is_not_the_inviter() {
 }
 
 #[test]
+fn quotes_signed_after_a_dash() {
+    check(
+        "Key quotes:\n\n\"Let him come to Kyiv.\" \u{2014} Zelensky",
+        &["zelensky proposes kyiv"],
+    );
+}
+
+#[test]
 fn first_person_object_is_not_the_proposer() {
     check(
         "\"If you do not want a meeting, invite me to Moscow,\" Zelensky said.",
@@ -383,6 +404,19 @@ fn first_person_object_is_not_the_proposer() {
     check(
         "\"I invite him to Kyiv,\" Zelensky said.",
         &["zelensky proposes kyiv"],
+    );
+}
+
+#[test]
+fn datelines_are_skipped_but_capital_headlines_read() {
+    check(
+        "KYIV \u{2014} Trump Said On Monday That Putin Proposed Istanbul.",
+        &["putin proposes istanbul"],
+    );
+    check("KYIV \u{2014} Nothing happened.", &[]);
+    check(
+        "PUTIN INVITES ZELENSKY TO MOSCOW \u{2014} REPORT",
+        &["putin proposes moscow"],
     );
 }
 
@@ -416,6 +450,11 @@ fn propose_cues() {
         &["putin proposes budapest"],
     );
     check("Putin met Orban in Budapest.", &[]);
+    check("Orban welcomed Putin to Budapest on Friday.", &[]);
+    check(
+        "Orban said he would welcome Putin in Budapest.",
+        &["orban proposes budapest"],
+    );
 }
 
 #[test]
@@ -440,6 +479,19 @@ fn a_new_clause_ends_a_cues_reach() {
     check(
         "Zelensky ruled out Moscow, and Belarus.",
         &["zelensky rejects moscow", "zelensky rejects belarus"],
+    );
+}
+
+#[test]
+fn the_judge_of_an_evaluation_holds_it_when_no_one_else_speaks() {
+    check(
+        "Ankara, favoured by the Kremlin, is unacceptable to Ukraine.",
+        &["putin proposes ankara", "zelensky rejects ankara"],
+    );
+    check("Budapest is a non-starter for Kyiv, Orban said.", &[]);
+    check(
+        "Budapest, Trump's choice for a summit that was called off last autumn, is a non-starter for Kyiv.",
+        &["zelensky rejects budapest"],
     );
 }
 
@@ -1000,7 +1052,7 @@ fn word_soup_from_the_builtin_lexicon_never_panics() {
     );
     let ex = Extractor::new(lexicon);
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-    for _ in 0..400 {
+    for _ in 0..1500 {
         let mut text = String::new();
         for _ in 0..60 {
             seed ^= seed << 13;

@@ -301,10 +301,7 @@ fn split_block(
         let next = chars[k].1;
         let opens = next.is_uppercase()
             || next.is_ascii_digit()
-            || matches!(
-                next,
-                '"' | '\u{201C}' | '\'' | '\u{2018}' | '(' | '[' | '\u{2014}'
-            );
+            || matches!(next, '"' | '\u{201C}' | '\'' | '\u{2018}' | '(' | '[');
         if opens && !(c == '.' && is_abbreviation(block, at, abbreviations)) {
             let cut = chars.get(j).map_or(block.len(), |&(n, _)| n);
             push_span(block, start, sent_start, cut, para, out);

@@ -26,7 +26,7 @@ impl Run<'_> {
             return Some(w);
         }
         let mut continues = s.quoted.last().copied().unwrap_or(false);
-        for next in sents.iter().skip(si + 1).take(4) {
+        for next in sents.iter().skip(si + 1).take(LOOKAHEAD) {
             if !continues {
                 break;
             }
@@ -100,6 +100,22 @@ impl Run<'_> {
                 out.push((verb.start, w));
             }
         }
+        // '"Let him come to Kyiv." — Zelensky': a quote signed after a dash
+        // (or '"...", Putin.' at the end).
+        for m in 0..s.ments.len() {
+            let mention = &s.ments[m];
+            let signs = mention.start > s.first
+                && (is_dash_break(s, mention.start - 1) || s.norm(mention.start - 1) == ",")
+                && mention.start >= s.first + 2
+                && s.quoted[mention.start - 2]
+                && !s.quoted[mention.start]
+                && (mention.end..s.toks.len()).all(|i| s.is_punct(i));
+            if signs && matches!(s.refs[m], Some(Ref::Person(_))) {
+                if let Some(w) = self.who_of(s, m) {
+                    out.push((mention.start, w));
+                }
+            }
+        }
         out
     }
 
@@ -107,6 +123,13 @@ impl Run<'_> {
     /// speaker, else the nearest attribution, else the sentence's first
     /// subject.
     pub(super) fn speaker(&self, s: &Sent, at: usize, quote: Option<&Who>) -> Option<Who> {
+        self.attributed(s, at, quote)
+            .or_else(|| self.first_subject(s))
+    }
+
+    /// Who is said to say what is at `at`: the quote's speaker inside a
+    /// quote, else the nearest attribution (before it, else after).
+    pub(super) fn attributed(&self, s: &Sent, at: usize, quote: Option<&Who>) -> Option<Who> {
         if s.quoted.get(at).copied().unwrap_or(false) {
             if let Some(q) = quote {
                 return Some(q.clone());
@@ -115,10 +138,47 @@ impl Run<'_> {
         let atts = self.attributions(s);
         let before = atts.iter().rev().find(|(p, _)| *p < at);
         let after = atts.iter().find(|(p, _)| *p >= at);
-        before
-            .or(after)
-            .map(|(_, w)| w.clone())
-            .or_else(|| self.first_subject(s))
+        before.or(after).map(|(_, w)| w.clone())
+    }
+
+    /// Whether the verb at `at` has a plain noun phrase for subject ("the
+    /// European Union has rejected", "the two sides agreed"): an article, at
+    /// most two words, then auxiliaries or adverbs, then the verb.
+    pub(super) fn common_noun_subject(&self, s: &Sent, at: usize) -> bool {
+        let w = &self.ex.words;
+        let mut i = at;
+        while i > s.first && (w.auxiliary.contains(s.norm(i - 1)) || s.norm(i - 1).ends_with("ly"))
+        {
+            i -= 1;
+        }
+        // A word of no leader: not a person, not a place with a government.
+        let plain = |j: usize| {
+            let leaderless = s.at[j].is_none_or(|m| match &s.refs[m] {
+                Some(Ref::Place { gov, .. }) => gov.is_none(),
+                Some(Ref::Person(_)) => false,
+                None => !s.is_stance(m) && !s.is_speech(m),
+            });
+            s.toks[j].is_word() && leaderless && self.pronoun(s, j).is_none()
+        };
+        if i == s.first || !plain(i - 1) {
+            return false;
+        }
+        let lo = i.saturating_sub(4).max(s.first);
+        (lo..i - 1)
+            .rev()
+            .take_while(|&j| plain(j))
+            .any(|j| matches!(s.norm(j), "the" | "a" | "an"))
+    }
+
+    /// The one an evaluation is judged by: "unacceptable to Ukraine",
+    /// "impossible for him".
+    pub(super) fn judge(&self, s: &Sent, end: usize) -> Option<Who> {
+        if !matches!(s.norm(end), "for" | "to" | "with") {
+            return None;
+        }
+        s.starting_at(end + 1)
+            .and_then(|e| self.who_of(s, e))
+            .or_else(|| self.pronoun(s, end + 1))
     }
 
     /// The first entity of a sentence in subject position (pronouns
@@ -290,10 +350,10 @@ impl Run<'_> {
     /// sentence that a verb follows, else the carried speaker.
     pub(super) fn pronoun(&self, s: &Sent, t: usize) -> Option<Who> {
         let w = &self.ex.words;
-        let word = s.norm(t);
-        if s.at[t].is_some() {
+        if t >= s.toks.len() || s.at[t].is_some() {
             return None;
         }
+        let word = s.norm(t);
         if w.pronoun_first.contains(word) {
             if s.quoted.get(t).copied().unwrap_or(false) {
                 return self

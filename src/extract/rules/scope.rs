@@ -8,6 +8,7 @@ impl Run<'_> {
     /// Venues after cue `m`: the first licensed one within reach and those
     /// listed with it. A predicate's reach stops at a comma.
     pub(super) fn venues_after(&self, s: &Sent, m: usize, predicate: bool) -> Venues {
+        let w = &self.ex.words;
         let cue = &s.ments[m];
         let reach = if predicate {
             PREDICATE_REACH
@@ -23,9 +24,9 @@ impl Run<'_> {
             }
             // ", as Macron urged ...": a new clause, unless it goes on
             // listing places (", and Belarus").
-            if word == "," && self.ex.words.clause_opener.contains(s.norm(i + 1)) {
+            if word == "," && w.clause_opener.contains(s.norm(i + 1)) {
                 let mut j = i + 2;
-                while self.ex.words.determiner.contains(s.norm(j)) {
+                while w.determiner.contains(s.norm(j)) {
                     j += 1;
                 }
                 let listing = s.starting_at(j).is_some_and(|n| self.place(s, n).is_some());
@@ -36,7 +37,6 @@ impl Run<'_> {
             // A relative clause after the object ("the truce that leaders
             // demanded in Kyiv"); "proposed that ..." and ", that ..." open
             // what was proposed.
-            let w = &self.ex.words;
             if w.relative.contains(word) && i > cue.end + 1 && s.norm(i - 1) != "," {
                 break;
             }
@@ -102,7 +102,9 @@ impl Run<'_> {
                 break;
             }
             if let Some(n) = s.ending_at(i) {
-                if s.is_stance(n) || s.has_cue(n, CueKind::PastEvent) {
+                // ", favoured by the Kremlin," is an aside about the venue.
+                let aside = s.norm(s.ments[n].end) == "by";
+                if (s.is_stance(n) && !aside) || s.has_cue(n, CueKind::PastEvent) {
                     break;
                 }
                 if self.licensed_before(s, n) {
@@ -137,6 +139,29 @@ impl Run<'_> {
         match s.ending_at(p) {
             Some(n) if self.place(s, n).is_some() => self.list_before(s, n),
             _ => Vec::new(),
+        }
+    }
+
+    /// "Budapest, Trump's choice last autumn, is a non-starter": the place
+    /// opening the sentence before an aside is what the evaluation at `at`
+    /// (after a copula) is about.
+    pub(super) fn fronted_subject(&self, s: &Sent, at: usize) -> Venues {
+        let w = &self.ex.words;
+        let mut i = s.first;
+        while w.determiner.contains(s.norm(i)) {
+            i += 1;
+        }
+        let Some(n) = s.starting_at(i).filter(|&n| self.place(s, n).is_some()) else {
+            return Vec::new();
+        };
+        let end = s.ments[n].end;
+        let copula = (at.saturating_sub(3)..at).any(|j| w.copula.contains(s.norm(j)));
+        let aside = s.norm(end) == "," && (end + 1..at).any(|j| s.norm(j) == ",");
+        let clear = (end..at).all(|j| !s.at[j].is_some_and(|c| s.is_stance(c) || s.is_speech(c)));
+        if copula && aside && clear {
+            self.place(s, n).map(|p| p.0).into_iter().collect()
+        } else {
+            Vec::new()
         }
     }
 

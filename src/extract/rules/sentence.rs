@@ -247,7 +247,10 @@ pub(super) fn dateline_end(s: &Sent) -> usize {
         && !orig.chars().any(char::is_lowercase);
     let year =
         (0..dash).any(|i| s.norm(i).len() == 4 && s.norm(i).chars().all(|c| c.is_ascii_digit()));
-    if caps || year {
+    // A headline in capitals ("PUTIN INVITES ZELENSKY — REPORT") says
+    // something; a dateline names places and dates only.
+    let says = (0..dash).any(|i| s.at[i].is_some_and(|m| s.is_stance(m) || s.is_speech(m)));
+    if (caps || year) && !says {
         dash + 1
     } else {
         0
@@ -271,7 +274,9 @@ pub(super) fn is_dash_break(s: &Sent, i: usize) -> bool {
 
 /// Whether token `i` is written with a capital (a name or title word).
 pub(super) fn capitalised(s: &Sent, i: usize) -> bool {
-    let t = &s.toks[i];
+    let Some(t) = s.toks.get(i) else {
+        return false;
+    };
     t.is_word()
         && s.text
             .get(t.start..t.end)
