@@ -22,9 +22,15 @@ CREATE TABLE files (
 );
 CREATE INDEX files_article ON files(article_id);
 
+-- A claim carries its article's timeline key (date, name, hash), so that a
+-- leader's reports from any point on are one index range, read in order
+-- without touching the articles table.
 CREATE TABLE claims (
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     seq        INTEGER NOT NULL,
+    date       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    hash       BLOB NOT NULL,
     leader     TEXT NOT NULL,
     stance     TEXT NOT NULL,
     venue      TEXT NOT NULL,
@@ -33,7 +39,7 @@ CREATE TABLE claims (
     historical INTEGER NOT NULL,
     PRIMARY KEY (article_id, seq)
 );
-CREATE INDEX claims_leader ON claims(leader);
+CREATE INDEX claims_timeline ON claims(leader, historical, date, name, hash, seq);
 
 -- Derived from claims by the diff engine; rewritten per leader.
 CREATE TABLE positions (

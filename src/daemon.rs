@@ -199,6 +199,7 @@ pub async fn run(
         filter: config.filter,
         retry: Retry::new(config.settle),
         watchdog: Watchdog::from_env(),
+        derive_due: None,
         dir,
     };
     // Watch before the rescan, so nothing written during it is missed.
@@ -217,6 +218,7 @@ pub async fn run(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !shutdown.requested() {
         let due = daemon.retry.next_due();
+        let derive_due = daemon.derive_due;
         tokio::select! {
             _ = shutdown.wait() => break,
             event = rx.recv() => match event {
@@ -231,6 +233,7 @@ pub async fn run(
                     daemon.process(&path).await;
                 }
             }
+            _ = sleep_until(derive_due), if derive_due.is_some() => daemon.derive().await,
             _ = tick.tick() => {
                 daemon.watchdog.tick();
                 let present = daemon.dir.is_dir();
@@ -245,6 +248,9 @@ pub async fn run(
             }
         }
     }
+    if daemon.derive_due.is_some() {
+        daemon.derive().await;
+    }
     service::notify("STOPPING=1");
     info!("shutting down");
     Ok(())
@@ -256,12 +262,21 @@ async fn sleep_until(due: Option<Instant>) {
     }
 }
 
+/// How long positions may lag behind the claims of articles arriving live.
+/// Each article's claims are committed (and queryable) at once; deriving
+/// positions for several articles together costs about as much as for one,
+/// so a burst of articles, or articles dated earlier than others, never
+/// makes the daemon fall behind.
+const DERIVE_DELAY: Duration = Duration::from_millis(500);
+
 /// The daemon's state between events.
 struct Daemon {
     pipeline: Arc<Mutex<Pipeline>>,
     filter: Filter,
     retry: Retry,
     watchdog: Watchdog,
+    /// When positions are next brought up to date, if articles are waiting.
+    derive_due: Option<Instant>,
     dir: PathBuf,
 }
 
@@ -319,12 +334,33 @@ impl Daemon {
             warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
             return;
         }
-        let owned = path.to_path_buf();
-        let result = blocking(&self.pipeline, move |p| p.ingest(&owned)).await;
-        if let Err(err) = &result {
-            error!(file = %path.display(), "cannot record article: {err}; will retry");
+        let owned = vec![path.to_path_buf()];
+        let result = blocking(&self.pipeline, move |p| p.ingest_batch(&owned, &|| false))
+            .await
+            .map(|mut done| match done.pop() {
+                Some((_, outcome)) => outcome,
+                None => Outcome::Unchanged,
+            });
+        match &result {
+            Err(err) => error!(file = %path.display(), "cannot record article: {err}; will retry"),
+            Ok(Outcome::New { .. } | Outcome::Duplicate) => {
+                self.derive_due.get_or_insert(Instant::now() + DERIVE_DELAY);
+            }
+            Ok(_) => {}
         }
         self.follow_up(path, result);
+    }
+
+    /// Brings positions up to date with the articles recorded so far.
+    async fn derive(&mut self) {
+        self.watchdog.tick();
+        match blocking(&self.pipeline, |p| p.derive()).await {
+            Ok(_) => self.derive_due = None,
+            Err(err) => {
+                error!("cannot derive positions: {err}; will retry");
+                self.derive_due = Some(Instant::now() + Duration::from_secs(1));
+            }
+        }
     }
 
     /// Schedules what must happen next to a file after an attempt.
@@ -408,6 +444,7 @@ mod tests {
             filter: Filter::default(),
             retry: Retry::new(Duration::from_millis(10)),
             watchdog: Watchdog::from_env(),
+            derive_due: None,
             dir: std::fs::canonicalize(dir).expect("dir"),
         }
     }

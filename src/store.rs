@@ -512,13 +512,17 @@ fn insert_article(
     ])?;
     let id = tx.last_insert_rowid();
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO claims (article_id, seq, leader, stance, venue, evidence, speaker, historical)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO claims (article_id, seq, date, name, hash, leader, stance, venue, evidence, speaker, historical)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
+    let date = a.date.to_string();
     for (seq, c) in content.claims.iter().enumerate() {
         stmt.execute(params![
             id,
             seq,
+            date,
+            file.name,
+            file.hash,
             c.leader,
             c.stance.as_str(),
             c.venue,
@@ -539,6 +543,12 @@ fn refresh_name(tx: &Transaction, article_id: i64) -> Result<bool, StoreError> {
          WHERE id = ?1 AND name <> (SELECT MIN(name) FROM files WHERE article_id = ?1)",
         [article_id],
     )?;
+    if changed > 0 {
+        tx.execute(
+            "UPDATE claims SET name = (SELECT name FROM articles WHERE id = ?1) WHERE article_id = ?1",
+            [article_id],
+        )?;
+    }
     Ok(changed > 0)
 }
 
@@ -553,10 +563,9 @@ fn for_each_report(
 ) -> Result<(), StoreError> {
     let (date, name, hash) = from.cloned().unwrap_or_default();
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.name, a.date, a.hash, c.venue, c.stance, c.evidence
-         FROM articles a JOIN claims c ON c.article_id = a.id
-         WHERE c.leader = ?1 AND c.historical = 0 AND (a.date, a.name, a.hash) >= (?2, ?3, ?4)
-         ORDER BY a.date, a.name, a.hash, c.seq",
+        "SELECT article_id, name, date, hash, venue, stance, evidence FROM claims
+         WHERE leader = ?1 AND historical = 0 AND (date, name, hash) >= (?2, ?3, ?4)
+         ORDER BY date, name, hash, seq",
     )?;
     let mut rows = stmt.query(params![leader, date, name, hash])?;
     let mut current: Option<(i64, Report, ReportKey)> = None;
