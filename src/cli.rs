@@ -144,6 +144,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a self-contained HTML report: per leader, a timeline chart of
+    /// every claim, the current positions and the change log with diffs.
+    Report {
+        /// The HTML file to write (replaced if it exists).
+        #[arg(long, value_name = "FILE")]
+        html: PathBuf,
+    },
     /// Score the extractor against a hand-labelled gold file (as score.py does).
     Eval {
         /// The gold file (see shared/eval/GUIDELINES.md).
@@ -353,6 +360,48 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 report::timeline_text(&leader, &derived.steps, &mut out)?;
             }
+        }
+        Command::Report { html } => {
+            let store = config.open_for_reading()?;
+            let positions = store.positions()?;
+            let changes = store.changes(&ChangeFilter::default())?;
+            let mut leaders = Vec::new();
+            for leader in store.leaders()? {
+                leaders.push(crate::html::LeaderData {
+                    claims: store.leader_claims(&leader)?,
+                    positions: positions
+                        .iter()
+                        .filter(|p| p.leader == leader)
+                        .map(|p| p.position.clone())
+                        .collect(),
+                    changes: changes
+                        .iter()
+                        .filter(|c| c.leader == leader)
+                        .map(|c| c.change.clone())
+                        .collect(),
+                    leader,
+                });
+            }
+            let data = crate::html::ReportData {
+                generated: jiff::Timestamp::now(),
+                database: std::fs::canonicalize(&config.db)
+                    .unwrap_or_else(|_| config.db.clone())
+                    .display()
+                    .to_string(),
+                counts: store.counts()?,
+                leaders,
+            };
+            let mut page = Vec::new();
+            crate::html::render(&data, &mut page)?;
+            std::fs::write(&html, page)
+                .with_context(|| format!("cannot write {}", html.display()))?;
+            writeln!(
+                out,
+                "wrote {} ({} leaders, {} claims)",
+                html.display(),
+                data.leaders.len(),
+                data.counts.claims
+            )?;
         }
         Command::Eval { gold, verbose } => {
             let text = std::fs::read_to_string(&gold)

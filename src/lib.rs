@@ -16,6 +16,7 @@
 //! - [`service`]: the state lock and the systemd notify protocol.
 //! - [`diff`]: pure; a leader's reports -> positions and changes with diffs.
 //! - [`report`]: renders results as text or JSON.
+//! - [`html`]: pure; renders the self-contained HTML report (`report --html`).
 //! - [`eval`]: pure; scores extractor output against a gold file.
 #![warn(missing_docs)]
 
@@ -26,6 +27,7 @@ pub mod diff;
 pub mod eval;
 pub mod extract;
 pub mod filter;
+pub mod html;
 pub mod ingest;
 pub mod lexicon;
 pub mod pipeline;

@@ -311,6 +311,67 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         Ok(if result == "ok" { Ok(()) } else { Err(result) })
     }
+
+    // Queries for the HTML report.
+
+    /// Every claim of `leader`, historical ones included, with its article's
+    /// name and date, in timeline order (date, article name, text order).
+    pub fn leader_claims(&self, leader: &str) -> Result<Vec<DatedClaim>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, c.seq, a.name, a.date, c.stance, c.venue, c.evidence, c.speaker, c.historical
+             FROM claims c JOIN articles a ON a.id = c.article_id
+             WHERE c.leader = ?1
+             ORDER BY a.date, a.name, a.hash, c.seq",
+        )?;
+        let rows = stmt.query_map([leader], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, bool>(8)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (article_id, seq, article, date, stance, venue, evidence, speaker, historical) =
+                row?;
+            out.push(DatedClaim {
+                article_id,
+                seq,
+                article,
+                date: parse_date(&date)?,
+                claim: Claim {
+                    leader: leader.to_string(),
+                    stance: parse_stance(&stance)?,
+                    venue,
+                    evidence,
+                    speaker,
+                    historical,
+                },
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A stored claim with the article it is in, for the HTML report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedClaim {
+    /// The article's row id: with `seq`, identifies the claim.
+    pub article_id: i64,
+    /// The claim's place in its article.
+    pub seq: i64,
+    /// The article's name.
+    pub article: String,
+    /// The article's date.
+    pub date: Date,
+    /// The claim.
+    pub claim: Claim,
 }
 
 /// Writes inside one transaction; see [`Store::write`].

@@ -5,5 +5,6 @@ mod cli;
 mod daemon;
 mod faults;
 mod fuzz;
+mod report;
 mod service;
 mod util;
