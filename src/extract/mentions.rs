@@ -7,7 +7,7 @@
 //! length. This module decides what a phrase *is*; `rules` decides what the
 //! phrases mean together.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -207,7 +207,7 @@ pub(crate) struct Matcher {
 impl Matcher {
     /// Compiles every phrase of the lexicon, with derived forms.
     pub fn new(lexicon: &Lexicon) -> Matcher {
-        let mut patterns: HashMap<String, Vec<Tag>> = HashMap::new();
+        let mut patterns: HashMap<String, Vec<Tag>> = HashMap::default();
         let mut add = |phrase: &str, tag: Tag| {
             let key = phrase_key(phrase);
             if key.trim().is_empty() {

@@ -21,7 +21,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::article::Article;
 use crate::lexicon::Lexicon;
@@ -109,7 +109,7 @@ impl Extractor {
     /// any the headline adds.
     pub fn extract(&self, article: &Article) -> Vec<Claim> {
         let mut claims: Vec<Claim> = Vec::new();
-        let mut seen: HashMap<(String, Stance, String), usize> = HashMap::new();
+        let mut seen: HashMap<(String, Stance, String), usize> = HashMap::default();
         let texts = std::iter::once(article.body.as_str()).chain(article.title.as_deref());
         for text in texts {
             for claim in rules::claims_in(self, text, article.date) {

@@ -4,7 +4,7 @@
 //!
 //! Pure functions over `&str`; nothing here knows about leaders or venues.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// A word or punctuation token of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -422,7 +422,7 @@ mod tests {
             ["A sentence that wraps\nonto the next line."]
         );
         assert_eq!(sentences("One.\n\nTwo."), ["One.", "Two."]);
-        let spans = split_sentences("One.\n\nTwo.", &HashSet::new());
+        let spans = split_sentences("One.\n\nTwo.", &HashSet::default());
         assert_eq!((spans[0].para, spans[1].para), (0, 1));
     }
 

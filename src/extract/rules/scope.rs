@@ -395,7 +395,7 @@ impl Run<'_> {
 pub(super) fn in_condition(
     s: &Sent,
     at: usize,
-    conditional: &std::collections::HashSet<String>,
+    conditional: &rustc_hash::FxHashSet<String>,
 ) -> bool {
     for i in (s.first..at).rev() {
         let word = s.norm(i);
@@ -413,8 +413,8 @@ pub(super) fn in_condition(
 pub(super) fn negated(
     s: &Sent,
     at: usize,
-    negation: &std::collections::HashSet<String>,
-    blocker: &std::collections::HashSet<String>,
+    negation: &rustc_hash::FxHashSet<String>,
+    blocker: &rustc_hash::FxHashSet<String>,
 ) -> bool {
     let lo = at.saturating_sub(NEGATION_REACH).max(s.first);
     for i in (lo..at).rev() {
