@@ -5,11 +5,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-// Extraction allocates many small short-lived strings and vectors; mimalloc
-// serves them markedly faster than the system allocator.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args = venuewatch::cli::Args::parse();
     match venuewatch::cli::run(args) {
