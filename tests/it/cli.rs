@@ -257,3 +257,71 @@ fn eval_on_the_dev_set_meets_the_targets() {
     );
     assert_eq!(right, dated, "every dated dev article gets its date");
 }
+
+#[test]
+fn a_user_lexicon_adds_a_leader_without_recompiling() {
+    let ws = Workspace::new();
+    let root = ws.dir.parent().expect("tmp");
+    let lexicon = root.join("mine.toml");
+    std::fs::write(
+        &lexicon,
+        r#"extend_builtin = true
+
+[[leader]]
+id = "ruritania_king"
+names = ["Rudolf Elphberg", "Elphberg"]
+country = "ruritania"
+titles = ["the Ruritanian king"]
+officials = [{ names = ["Fritz von Tarlenheim", "Tarlenheim"], role = "chancellor" }]
+
+[[venue]]
+id = "ruritania"
+kind = "country"
+names = ["Ruritania"]
+demonyms = ["Ruritanian"]
+
+[[venue]]
+id = "strelsau"
+kind = "city"
+country = "ruritania"
+capital = true
+names = ["Strelsau"]
+"#,
+    )
+    .expect("lexicon");
+    let article = ws.dir.join("a.txt");
+    std::fs::write(
+        &article,
+        "date 2026-03-02 Ruritania offers its capital\n\n\
+         King Rudolf Elphberg invited Vladimir Putin and Volodymyr Zelensky to Strelsau for peace talks.\n\n\
+         Tarlenheim later said Ruritania was ready to host the leaders.\n",
+    )
+    .expect("article");
+    let claims = |lexicon: Option<&Path>| -> BTreeSet<Triple> {
+        let mut cmd = ws.cmd(&["extract", "--json"]);
+        if let Some(l) = lexicon {
+            cmd.arg("--lexicon").arg(l);
+        }
+        let out = cmd.arg(&article).output().expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        triples(&v[0]["claims"], |_| true)
+    };
+    let t = |l: &str, s: &str, v: &str| (l.to_string(), s.to_string(), v.to_string());
+    // The built-in lexicon knows neither the king nor his capital...
+    assert!(!claims(None).iter().any(|c| c.0 == "ruritania_king"));
+    // ...the user's file teaches both, and keeps everything built in.
+    let got = claims(Some(&lexicon));
+    assert!(
+        got.contains(&t("ruritania_king", "proposes", "strelsau")),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&t("ruritania_king", "proposes", "ruritania")),
+        "{got:?}"
+    );
+}

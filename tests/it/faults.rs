@@ -37,6 +37,16 @@ fn bad_files_are_rejected_with_reasons_and_the_daemon_keeps_going() {
     )
     .expect("write");
     std::fs::write(ws.dir.join("empty.txt"), b"").expect("write");
+    // Bytes that are neither UTF-8 nor UTF-16 nor Windows-1252 (0x81, 0x8D,
+    // 0x8F, 0x90 and 0x9D are unassigned there).
+    let undecodable: Vec<u8> =
+        b"Putin \x81\x8d\x8f\x90\x9d said \xc3\x28 in \x9d\x81 Moscow \x8f\x90"
+            .iter()
+            .copied()
+            .cycle()
+            .take(400)
+            .collect();
+    std::fs::write(ws.dir.join("garbled.txt"), undecodable).expect("write");
     std::fs::write(ws.dir.join("huge.txt"), "Putin said so. ".repeat(2000)).expect("write");
     // A file that vanishes between its event and its read.
     std::fs::write(ws.dir.join("gone.txt"), "here and gone").expect("write");
@@ -44,7 +54,7 @@ fn bad_files_are_rejected_with_reasons_and_the_daemon_keeps_going() {
     std::fs::copy(&seed_files()[3], ws.dir.join("good.txt")).expect("copy");
 
     poll(DEADLINE, || {
-        (rejected_reasons(&ws).len() == 3 && ws.counts().0 == 1).then_some(())
+        (rejected_reasons(&ws).len() == 4 && ws.counts().0 == 1).then_some(())
     })
     .unwrap_or_else(|| panic!("not all files handled:\n{}", daemon.log()));
     let reasons = rejected_reasons(&ws);
@@ -58,8 +68,9 @@ fn bad_files_are_rejected_with_reasons_and_the_daemon_keeps_going() {
     assert!(reason("binary.txt").contains("binary"));
     assert!(reason("empty.txt").contains("empty"));
     assert!(reason("huge.txt").contains("limit"));
+    assert!(reason("garbled.txt").contains("encoding"));
     let log = daemon.log();
-    for name in ["binary.txt", "empty.txt", "huge.txt"] {
+    for name in ["binary.txt", "empty.txt", "huge.txt", "garbled.txt"] {
         assert!(
             log.lines().any(|l| l.contains("WARN") && l.contains(name)),
             "{name}:\n{log}"
