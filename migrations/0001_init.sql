@@ -55,7 +55,6 @@ CREATE TABLE positions (
 
 CREATE TABLE changes (
     leader           TEXT NOT NULL,
-    seq              INTEGER NOT NULL,
     venue            TEXT NOT NULL,
     kind             TEXT NOT NULL,
     from_stance      TEXT,
@@ -63,13 +62,13 @@ CREATE TABLE changes (
     date             TEXT NOT NULL,
     article          TEXT NOT NULL,
     hash             BLOB NOT NULL,      -- the article's, completing its timeline key
+    seq              INTEGER NOT NULL,   -- the change's place among its report's changes
     previous_article TEXT,
     evidence         TEXT NOT NULL,
     diff             TEXT NOT NULL,
-    PRIMARY KEY (leader, seq)
+    PRIMARY KEY (leader, date, article, hash, seq)
 );
 CREATE INDEX changes_date ON changes(date, article);
-CREATE INDEX changes_key ON changes(leader, date, article, hash);
 
 -- Files that could not be ingested, and why; retried when they change.
 CREATE TABLE rejected (
@@ -82,25 +81,28 @@ CREATE TABLE rejected (
 );
 
 -- Where each leader's derivation stands: the last report applied (in
--- timeline order) and how many changes it has, so a report that comes after
--- it is applied without replaying the timeline.
+-- timeline order), so a report that comes after it is applied without
+-- replaying the timeline.
 CREATE TABLE derived (
     leader    TEXT PRIMARY KEY,
     last_date TEXT NOT NULL,
     last_name TEXT NOT NULL,
-    last_hash BLOB NOT NULL,
-    changes   INTEGER NOT NULL
+    last_hash BLOB NOT NULL
 );
 
 -- Leaders whose claims changed since their positions were derived, with the
--- earliest report (in timeline order) that changed, and whether a report was
--- removed or moved (which needs a full replay). Written in the same
--- transaction as the claims, so a crash never leaves stale positions unmarked.
+-- earliest and the latest report (in timeline order) that changed, and
+-- whether a report was removed or moved (which needs a full replay). Written
+-- in the same transaction as the claims, so a crash never leaves stale
+-- positions unmarked.
 CREATE TABLE dirty (
     leader    TEXT PRIMARY KEY,
     from_date TEXT NOT NULL,
     from_name TEXT NOT NULL,
     from_hash BLOB NOT NULL,
+    to_date   TEXT NOT NULL,
+    to_name   TEXT NOT NULL,
+    to_hash   BLOB NOT NULL,
     full      INTEGER NOT NULL
 );
 

@@ -166,6 +166,11 @@ impl Replay {
         }
     }
 
+    /// The stance held on `venue` now, if any.
+    pub fn position(&self, venue: &str) -> Option<&Position> {
+        self.state.get(venue)
+    }
+
     /// Applies one report (which must not come before any report applied so
     /// far) and returns the changes it makes.
     pub fn apply(&mut self, report: &Report) -> Vec<Change> {

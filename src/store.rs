@@ -5,7 +5,7 @@
 //! positions and changes re-derived from it, so a crash leaves either the
 //! whole article or none of it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -474,18 +474,25 @@ impl Writer<'_> {
     /// each change that was not in the log before to `on_change` (so that
     /// however many there are, none is held in memory); returns how many.
     pub fn derive(&mut self, on_change: &mut dyn FnMut(LeaderChange)) -> Result<usize, StoreError> {
-        let dirty: Vec<(String, ReportKey, bool)> = {
+        let dirty: Vec<(String, ReportKey, ReportKey, bool)> = {
             let mut stmt = self.tx.prepare(
-                "SELECT leader, from_date, from_name, from_hash, full FROM dirty ORDER BY leader",
+                "SELECT leader, from_date, from_name, from_hash, to_date, to_name, to_hash, full
+                 FROM dirty ORDER BY leader",
             )?;
             let rows = stmt.query_map([], |r| {
-                Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?), r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    (r.get(1)?, r.get(2)?, r.get(3)?),
+                    (r.get(4)?, r.get(5)?, r.get(6)?),
+                    r.get(7)?,
+                ))
             })?;
             rows.collect::<Result<_, _>>()?
         };
         let mut added = 0;
-        for (leader, from, full) in dirty {
-            added += derive_leader(&self.tx, &leader, &from, full, on_change)?;
+        for (leader, from, until, full) in dirty {
+            let stretch = Stretch { from, until, full };
+            added += derive_leader(&self.tx, &leader, &stretch, on_change)?;
         }
         self.tx.execute("DELETE FROM dirty", [])?;
         Ok(added)
@@ -532,14 +539,17 @@ fn mark_article(tx: &Transaction, article_id: i64, mark: Mark) -> Result<(), Sto
         .optional()?;
     let Some(key) = key else { return Ok(()) };
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO dirty (leader, from_date, from_name, from_hash, full)
-         SELECT DISTINCT leader, ?2, ?3, ?4, ?5 FROM claims WHERE article_id = ?1 AND historical = 0
+        "INSERT INTO dirty (leader, from_date, from_name, from_hash, to_date, to_name, to_hash, full)
+         SELECT DISTINCT leader, ?2, ?3, ?4, ?2, ?3, ?4, ?5 FROM claims WHERE article_id = ?1 AND historical = 0
          ON CONFLICT (leader) DO UPDATE SET
              full = dirty.full OR excluded.full,
-             -- The earlier of the two places in the timeline.
+             -- The earlier and the later of the two places in the timeline.
              from_date = iif((excluded.from_date, excluded.from_name, excluded.from_hash) < (dirty.from_date, dirty.from_name, dirty.from_hash), excluded.from_date, dirty.from_date),
              from_name = iif((excluded.from_date, excluded.from_name, excluded.from_hash) < (dirty.from_date, dirty.from_name, dirty.from_hash), excluded.from_name, dirty.from_name),
-             from_hash = iif((excluded.from_date, excluded.from_name, excluded.from_hash) < (dirty.from_date, dirty.from_name, dirty.from_hash), excluded.from_hash, dirty.from_hash)",
+             from_hash = iif((excluded.from_date, excluded.from_name, excluded.from_hash) < (dirty.from_date, dirty.from_name, dirty.from_hash), excluded.from_hash, dirty.from_hash),
+             to_date = iif((excluded.to_date, excluded.to_name, excluded.to_hash) > (dirty.to_date, dirty.to_name, dirty.to_hash), excluded.to_date, dirty.to_date),
+             to_name = iif((excluded.to_date, excluded.to_name, excluded.to_hash) > (dirty.to_date, dirty.to_name, dirty.to_hash), excluded.to_name, dirty.to_name),
+             to_hash = iif((excluded.to_date, excluded.to_name, excluded.to_hash) > (dirty.to_date, dirty.to_name, dirty.to_hash), excluded.to_hash, dirty.to_hash)",
     )?;
     stmt.execute(params![
         article_id,
@@ -678,102 +688,149 @@ fn reports(conn: &Connection, leader: &str) -> Result<Vec<Report>, StoreError> {
 /// - a report after every report applied so far is applied on top of the
 ///   stored positions;
 /// - a report that lands earlier in the timeline is replayed from its place,
-///   starting from the state the change log records at that point;
+///   starting from the state the change log records there, and only until
+///   the position is again what the stored change log says it was: from
+///   there on every stored change still holds;
 /// - a removed or renamed report (`full`) replays the whole timeline.
 fn derive_leader(
     tx: &Transaction,
     leader: &str,
-    from: &ReportKey,
-    full: bool,
+    stretch: &Stretch,
     on_change: &mut dyn FnMut(LeaderChange),
 ) -> Result<usize, StoreError> {
-    let derived: Option<(ReportKey, usize)> = tx
-        .prepare_cached(
-            "SELECT last_date, last_name, last_hash, changes FROM derived WHERE leader = ?1",
-        )?
-        .query_row([leader], |r| {
-            Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?))
-        })
+    let (from, full) = (&stretch.from, stretch.full);
+    let last: Option<ReportKey> = tx
+        .prepare_cached("SELECT last_date, last_name, last_hash FROM derived WHERE leader = ?1")?
+        .query_row([leader], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let old_positions: HashMap<String, Position> = leader_positions(tx, leader)?
         .into_iter()
         .map(|p| (p.venue.clone(), p))
         .collect();
-    let (replay, seq, start, last) = match derived {
-        Some((last, count)) if !full && from > &last => (
+    let mode = match &last {
+        Some(last) if !full && from > last => Mode::Append,
+        Some(_) if !full => Mode::Insert,
+        _ => Mode::Full,
+    };
+    let (mut replay, start) = match mode {
+        Mode::Append => (
             Replay::resume(old_positions.values().cloned().collect()),
-            count,
             Some(from.clone()),
-            Some(last),
         ),
-        Some((last, _)) if !full => {
-            let (state, before) = state_before(tx, leader, from)?;
-            (
-                Replay::resume(state),
-                before,
-                Some(from.clone()),
-                Some(last),
-            )
-        }
-        _ => (Replay::default(), 0, None, None),
+        Mode::Insert => (
+            Replay::resume(state_before(tx, leader, from)?),
+            Some(from.clone()),
+        ),
+        Mode::Full => (Replay::default(), None),
+    };
+    // The stored changes from the start on, oldest first: what the replay is
+    // compared with, and what it may have to replace.
+    let mut old: VecDeque<(ReportKey, Change)> = match mode {
+        Mode::Append => VecDeque::new(),
+        Mode::Insert | Mode::Full => stored_changes(tx, leader, start.as_ref())?,
+    };
+    // The position the stored log describes, kept in step with the replay.
+    let mut logged: HashMap<String, Position> = match mode {
+        Mode::Insert => replay
+            .clone()
+            .into_positions()
+            .into_iter()
+            .map(|p| (p.venue.clone(), p))
+            .collect(),
+        _ => HashMap::new(),
     };
 
-    // The changes about to be rewritten, to tell which are new.
-    type Key = (String, Option<Stance>, Stance, Date, String);
-    let key = |c: &Change| (c.venue.clone(), c.from, c.to, c.date, c.article.clone());
-    let (date, name, hash) = start.clone().unwrap_or_default();
-    let mut old: HashSet<Key> = HashSet::new();
+    let same = |a: Option<&Position>, b: Option<&Position>| match (a, b) {
+        (Some(a), Some(b)) => (&a.stance, a.since, &a.article) == (&b.stance, b.since, &b.article),
+        (None, None) => true,
+        _ => false,
+    };
+    let mut differing: HashSet<String> = HashSet::new();
+    let mut replaced: Vec<(ReportKey, Change)> = Vec::new();
+    let mut written: Vec<(ReportKey, Vec<Change>)> = Vec::new();
+    let mut flipped: HashSet<String> = HashSet::new();
+    let mut applied_last: Option<ReportKey> = None;
+    let mut converged = false;
+    for_each_report(tx, leader, start.as_ref(), |report, key| {
+        if converged {
+            return Ok(());
+        }
+        let changes = replay.apply(report);
+        let mut touched: Vec<String> = changes.iter().map(|c| c.venue.clone()).collect();
+        while old.front().is_some_and(|(k, _)| k <= key) {
+            if let Some((k, c)) = old.pop_front() {
+                if let Mode::Insert = mode {
+                    touched.push(c.venue.clone());
+                    logged.insert(
+                        c.venue.clone(),
+                        Position {
+                            venue: c.venue.clone(),
+                            stance: c.to,
+                            since: c.date,
+                            last_seen: c.date,
+                            article: c.article.clone(),
+                            evidence: c.evidence.clone(),
+                        },
+                    );
+                }
+                replaced.push((k, c));
+            }
+        }
+        for venue in touched {
+            if same(replay.position(&venue), logged.get(&venue)) {
+                differing.remove(&venue);
+            } else {
+                differing.insert(venue);
+            }
+        }
+        flipped.extend(changes.iter().map(|c| c.venue.clone()));
+        written.push((key.clone(), changes));
+        applied_last = Some(key.clone());
+        if let Mode::Insert = mode {
+            // Past every changed report, and back to what the log says.
+            converged = differing.is_empty() && key >= &stretch.until;
+        }
+        Ok(())
+    })?;
+
+    // Replayed to the end: stored changes past the last report (of reports
+    // that are gone) go too.
+    if !converged {
+        replaced.extend(old.drain(..));
+    }
+    // Replace the stored changes of the replayed stretch with the replay's.
+    let old_keys: HashSet<ChangeKey> = replaced.iter().map(|(_, c)| change_key(c)).collect();
     {
-        let mut stmt = tx.prepare_cached(
-            "SELECT venue, from_stance, to_stance, date, article FROM changes
-             WHERE leader = ?1 AND (date, article, hash) >= (?2, ?3, ?4)",
+        let mut delete = tx.prepare_cached(
+            "DELETE FROM changes WHERE leader = ?1 AND date = ?2 AND article = ?3 AND hash = ?4",
         )?;
-        let mut rows = stmt.query(params![leader, date, name, hash])?;
-        while let Some(r) = rows.next()? {
-            let from: Option<String> = r.get(1)?;
-            old.insert((
-                r.get(0)?,
-                from.as_deref().map(parse_stance).transpose()?,
-                parse_stance(&r.get::<_, String>(2)?)?,
-                parse_date(&r.get::<_, String>(3)?)?,
-                r.get(4)?,
-            ));
+        for (k, _) in &replaced {
+            delete.execute(params![leader, k.0, k.1, k.2])?;
         }
     }
-    tx.prepare_cached(
-        "DELETE FROM changes WHERE leader = ?1 AND (date, article, hash) >= (?2, ?3, ?4)",
-    )?
-    .execute(params![leader, date, name, hash])?;
-
-    let mut replay = replay;
-    let mut seq = seq;
     let mut added = 0;
-    let mut flipped: HashSet<String> = HashSet::new();
-    let mut last = last;
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO changes (leader, seq, venue, kind, from_stance, to_stance, date, article, hash, previous_article, evidence, diff)
+            "INSERT INTO changes (leader, venue, kind, from_stance, to_stance, date, article, hash, seq, previous_article, evidence, diff)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
-        for_each_report(tx, leader, start.as_ref(), |report, report_key| {
-            for c in replay.apply(report) {
+        for (key, changes) in written {
+            for (seq, c) in changes.into_iter().enumerate() {
                 insert.execute(params![
                     leader,
-                    seq,
                     c.venue,
                     c.kind.as_str(),
                     c.from.map(Stance::as_str),
                     c.to.as_str(),
                     c.date.to_string(),
                     c.article,
-                    report_key.2,
+                    key.2,
+                    seq,
                     c.previous_article,
                     c.evidence,
                     c.diff
                 ])?;
-                seq += 1;
-                flipped.insert(c.venue.clone());
-                if !old.contains(&key(&c)) {
+                if !old_keys.contains(&change_key(&c)) {
                     added += 1;
                     on_change(LeaderChange {
                         leader: leader.to_string(),
@@ -781,11 +838,7 @@ fn derive_leader(
                     });
                 }
             }
-            if last.as_ref().is_none_or(|l| report_key > l) {
-                last = Some(report_key.clone());
-            }
-            Ok(())
-        })?;
+        }
     }
 
     tx.execute("DELETE FROM positions WHERE leader = ?1", [leader])?;
@@ -793,14 +846,35 @@ fn derive_leader(
         "INSERT INTO positions (leader, venue, stance, since, last_seen, article, evidence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for mut p in replay.into_positions() {
-        // A stance set before the replayed stretch and never flipped in it
-        // was last seen when the stored position says, if that is later.
-        if start.is_some() && !flipped.contains(&p.venue) {
-            if let Some(old) = old_positions.get(&p.venue) {
-                p.last_seen = p.last_seen.max(old.last_seen);
-            }
-        }
+    let positions: Vec<Position> = if converged {
+        // From here on the stored log holds, and so do the stored positions,
+        // but for what the replayed stretch saw last.
+        old_positions
+            .into_values()
+            .map(|mut p| {
+                if let Some(r) = replay.position(&p.venue) {
+                    p.last_seen = p.last_seen.max(r.last_seen);
+                }
+                p
+            })
+            .collect()
+    } else {
+        replay
+            .into_positions()
+            .into_iter()
+            .map(|mut p| {
+                // A stance set before the replayed stretch and never flipped
+                // in it was last seen when the stored position says, if later.
+                if start.is_some() && !flipped.contains(&p.venue) {
+                    if let Some(old) = old_positions.get(&p.venue) {
+                        p.last_seen = p.last_seen.max(old.last_seen);
+                    }
+                }
+                p
+            })
+            .collect()
+    };
+    for p in positions {
         insert.execute(params![
             leader,
             p.venue,
@@ -811,34 +885,99 @@ fn derive_leader(
             p.evidence
         ])?;
     }
+    let last = match (last.filter(|_| !matches!(mode, Mode::Full)), applied_last) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
     match last {
         Some((date, name, hash)) => tx
             .prepare_cached(
-                "INSERT INTO derived (leader, last_date, last_name, last_hash, changes) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (leader) DO UPDATE SET last_date = ?2, last_name = ?3, last_hash = ?4, changes = ?5",
+                "INSERT INTO derived (leader, last_date, last_name, last_hash) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (leader) DO UPDATE SET last_date = ?2, last_name = ?3, last_hash = ?4",
             )?
-            .execute(params![leader, date, name, hash, seq])?,
+            .execute(params![leader, date, name, hash])?,
         None => tx.execute("DELETE FROM derived WHERE leader = ?1", [leader])?,
     };
     Ok(added)
 }
 
+/// The stretch of a leader's timeline whose reports changed.
+struct Stretch {
+    /// The earliest changed report.
+    from: ReportKey,
+    /// The latest changed report.
+    until: ReportKey,
+    /// Whether a report was removed or moved: replay everything.
+    full: bool,
+}
+
+/// How a leader's derivation proceeds; see [`derive_leader`].
+#[derive(Clone, Copy)]
+enum Mode {
+    Append,
+    Insert,
+    Full,
+}
+
+/// A change is the same change when all of what it says is the same.
+type ChangeKey = (String, Option<Stance>, Stance, Date, String);
+
+fn change_key(c: &Change) -> ChangeKey {
+    (c.venue.clone(), c.from, c.to, c.date, c.article.clone())
+}
+
+/// A leader's stored changes from `from` on (all when `None`), oldest first,
+/// without their diffs.
+fn stored_changes(
+    tx: &Transaction,
+    leader: &str,
+    from: Option<&ReportKey>,
+) -> Result<VecDeque<(ReportKey, Change)>, StoreError> {
+    let (date, name, hash) = from.cloned().unwrap_or_default();
+    let mut stmt = tx.prepare_cached(
+        "SELECT venue, kind, from_stance, to_stance, date, article, hash, previous_article, evidence
+         FROM changes WHERE leader = ?1 AND (date, article, hash) >= (?2, ?3, ?4)
+         ORDER BY date, article, hash, seq",
+    )?;
+    let mut rows = stmt.query(params![leader, date, name, hash])?;
+    let mut out = VecDeque::new();
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(1)?;
+        let from: Option<String> = r.get(2)?;
+        let date: String = r.get(4)?;
+        let change = Change {
+            venue: r.get(0)?,
+            kind: ChangeKind::parse(&kind)
+                .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
+            from: from.as_deref().map(parse_stance).transpose()?,
+            to: parse_stance(&r.get::<_, String>(3)?)?,
+            date: parse_date(&date)?,
+            article: r.get(5)?,
+            previous_article: r.get(7)?,
+            evidence: r.get(8)?,
+            diff: String::new(),
+        };
+        out.push_back(((date, change.article.clone(), r.get(6)?), change));
+    }
+    Ok(out)
+}
+
 /// A leader's position just before `key` in the timeline, read from the
-/// change log (the last change on each venue before it), and how many
-/// changes come before it.
+/// change log: the last change on each venue before it.
 fn state_before(
     tx: &Transaction,
     leader: &str,
     key: &ReportKey,
-) -> Result<(Vec<Position>, usize), StoreError> {
+) -> Result<Vec<Position>, StoreError> {
     let mut stmt = tx.prepare_cached(
-        "SELECT venue, to_stance, date, article, evidence, MAX(seq) FROM changes
-         WHERE leader = ?1 AND (date, article, hash) < (?2, ?3, ?4)
-         GROUP BY venue",
+        "SELECT venue, to_stance, date, article, evidence FROM (
+             SELECT venue, to_stance, date, article, evidence, ROW_NUMBER() OVER (
+                 PARTITION BY venue ORDER BY date DESC, article DESC, hash DESC, seq DESC) AS latest
+             FROM changes WHERE leader = ?1 AND (date, article, hash) < (?2, ?3, ?4))
+         WHERE latest = 1",
     )?;
     let mut rows = stmt.query(params![leader, key.0, key.1, key.2])?;
     let mut state = Vec::new();
-    let mut count = 0;
     while let Some(r) = rows.next()? {
         let since = parse_date(&r.get::<_, String>(2)?)?;
         state.push(Position {
@@ -850,9 +989,8 @@ fn state_before(
             article: r.get(3)?,
             evidence: r.get(4)?,
         });
-        count = count.max(r.get::<_, usize>(5)? + 1);
     }
-    Ok((state, count))
+    Ok(state)
 }
 
 fn leader_positions(conn: &Connection, leader: &str) -> Result<Vec<Position>, StoreError> {
@@ -903,7 +1041,7 @@ fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<Vec<LeaderChange>
             "SELECT leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
              FROM changes
              WHERE (?1 IS NULL OR leader = ?1) AND (?2 IS NULL OR date >= ?2)
-             ORDER BY date, article, leader, seq",
+             ORDER BY date, article, hash, leader, seq",
         )?;
     let since = filter.since.map(|d| d.to_string());
     let rows = stmt.query_map(params![filter.leader, since], |r| {
@@ -1167,6 +1305,77 @@ mod tests {
                 .map(|p| p.position)
                 .collect();
             assert_eq!(positions, reference.positions, "{leader}");
+        }
+    }
+
+    #[test]
+    fn deriving_batches_of_late_articles_equals_replaying_everything() {
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut s = Store::in_memory().expect("db");
+        let mut i = 0u64;
+        while i < 400 {
+            // Several articles, dated anywhere, recorded before one derivation.
+            let batch = 1 + next(6);
+            let reports: Vec<(String, Vec<u8>, i8, Claim)> = (0..batch)
+                .map(|k| {
+                    let venue = ["moscow", "kyiv", "minsk", "istanbul"][next(4) as usize];
+                    let stance = if next(3) == 0 {
+                        Stance::Rejects
+                    } else {
+                        Stance::Proposes
+                    };
+                    let day = 1 + next(28) as i8;
+                    (
+                        format!("/b{:04}", i + k),
+                        format!("b{}", i + k).into_bytes(),
+                        day,
+                        claim("putin", stance, venue),
+                    )
+                })
+                .collect();
+            i += batch;
+            s.write(|w| {
+                for (path, hash, day, c) in &reports {
+                    let file = FileVersion {
+                        path,
+                        name: path.trim_start_matches('/'),
+                        meta: META,
+                        hash,
+                    };
+                    let a = article(*day);
+                    let claims = [c.clone()];
+                    w.record(
+                        &file,
+                        Some(Content {
+                            article: &a,
+                            claims: &claims,
+                        }),
+                    )?;
+                }
+                w.derive(&mut |_| {})
+            })
+            .expect("batch");
+            let reference = s.timeline("putin").expect("timeline");
+            let stored: Vec<Change> = s
+                .changes(&ChangeFilter::default())
+                .expect("changes")
+                .into_iter()
+                .map(|c| c.change)
+                .collect();
+            assert_eq!(stored, reference.changes, "after {i} articles");
+            let positions: Vec<Position> = s
+                .positions()
+                .expect("positions")
+                .into_iter()
+                .map(|p| p.position)
+                .collect();
+            assert_eq!(positions, reference.positions, "after {i} articles");
         }
     }
 
