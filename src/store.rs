@@ -625,12 +625,13 @@ fn refresh_name(tx: &Transaction, article_id: i64) -> Result<bool, StoreError> {
 
 /// A leader's current (non-historical) claims from `from` on, grouped into
 /// reports in timeline order, passed to `each` one report at a time so that
-/// memory stays flat however long the timeline.
+/// memory stays flat however long the timeline; `each` returns whether to go
+/// on.
 fn for_each_report(
     conn: &Connection,
     leader: &str,
     from: Option<&ReportKey>,
-    mut each: impl FnMut(&Report, &ReportKey) -> Result<(), StoreError>,
+    mut each: impl FnMut(&Report, &ReportKey) -> Result<bool, StoreError>,
 ) -> Result<(), StoreError> {
     let (date, name, hash) = from.cloned().unwrap_or_default();
     let mut stmt = conn.prepare_cached(
@@ -651,7 +652,9 @@ fn for_each_report(
             Some((current_id, report, _)) if *current_id == id => report.claims.push(claim),
             _ => {
                 if let Some((_, report, key)) = current.take() {
-                    each(&report, &key)?;
+                    if !each(&report, &key)? {
+                        return Ok(());
+                    }
                 }
                 let date_text: String = r.get(2)?;
                 let report = Report {
@@ -675,7 +678,7 @@ fn reports(conn: &Connection, leader: &str) -> Result<Vec<Report>, StoreError> {
     let mut reports = Vec::new();
     for_each_report(conn, leader, None, |report, _| {
         reports.push(report.clone());
-        Ok(())
+        Ok(true)
     })?;
     Ok(reports)
 }
@@ -725,10 +728,7 @@ fn derive_leader(
     };
     // The stored changes from the start on, oldest first: what the replay is
     // compared with, and what it may have to replace.
-    let mut old: VecDeque<(ReportKey, Change)> = match mode {
-        Mode::Append => VecDeque::new(),
-        Mode::Insert | Mode::Full => stored_changes(tx, leader, start.as_ref())?,
-    };
+    let mut old = StoredChanges::new(leader, start.as_ref(), matches!(mode, Mode::Append));
     // The position the stored log describes, kept in step with the replay.
     let mut logged: HashMap<String, Position> = match mode {
         Mode::Insert => replay
@@ -752,13 +752,10 @@ fn derive_leader(
     let mut applied_last: Option<ReportKey> = None;
     let mut converged = false;
     for_each_report(tx, leader, start.as_ref(), |report, key| {
-        if converged {
-            return Ok(());
-        }
         let changes = replay.apply(report);
         let mut touched: Vec<String> = changes.iter().map(|c| c.venue.clone()).collect();
-        while old.front().is_some_and(|(k, _)| k <= key) {
-            if let Some((k, c)) = old.pop_front() {
+        while old.peek(tx)?.is_some_and(|(k, _)| k <= key) {
+            if let Some((k, c)) = old.pop() {
                 if let Mode::Insert = mode {
                     touched.push(c.venue.clone());
                     logged.insert(
@@ -790,13 +787,15 @@ fn derive_leader(
             // Past every changed report, and back to what the log says.
             converged = differing.is_empty() && key >= &stretch.until;
         }
-        Ok(())
+        Ok(!converged)
     })?;
 
     // Replayed to the end: stored changes past the last report (of reports
     // that are gone) go too.
     if !converged {
-        replaced.extend(old.drain(..));
+        while old.peek(tx)?.is_some() {
+            replaced.extend(old.pop());
+        }
     }
     // Replace the stored changes of the replayed stretch with the replay's.
     let old_keys: HashSet<ChangeKey> = replaced.iter().map(|(_, c)| change_key(c)).collect();
@@ -926,40 +925,79 @@ fn change_key(c: &Change) -> ChangeKey {
     (c.venue.clone(), c.from, c.to, c.date, c.article.clone())
 }
 
-/// A leader's stored changes from `from` on (all when `None`), oldest first,
-/// without their diffs.
-fn stored_changes(
-    tx: &Transaction,
-    leader: &str,
-    from: Option<&ReportKey>,
-) -> Result<VecDeque<(ReportKey, Change)>, StoreError> {
-    let (date, name, hash) = from.cloned().unwrap_or_default();
-    let mut stmt = tx.prepare_cached(
-        "SELECT venue, kind, from_stance, to_stance, date, article, hash, previous_article, evidence
-         FROM changes WHERE leader = ?1 AND (date, article, hash) >= (?2, ?3, ?4)
-         ORDER BY date, article, hash, seq",
-    )?;
-    let mut rows = stmt.query(params![leader, date, name, hash])?;
-    let mut out = VecDeque::new();
-    while let Some(r) = rows.next()? {
-        let kind: String = r.get(1)?;
-        let from: Option<String> = r.get(2)?;
-        let date: String = r.get(4)?;
-        let change = Change {
-            venue: r.get(0)?,
-            kind: ChangeKind::parse(&kind)
-                .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
-            from: from.as_deref().map(parse_stance).transpose()?,
-            to: parse_stance(&r.get::<_, String>(3)?)?,
-            date: parse_date(&date)?,
-            article: r.get(5)?,
-            previous_article: r.get(7)?,
-            evidence: r.get(8)?,
-            diff: String::new(),
-        };
-        out.push_back(((date, change.article.clone(), r.get(6)?), change));
+/// A leader's stored changes from a point of the timeline on, oldest first,
+/// without their diffs, read a page at a time as the replay reaches them: a
+/// replay that converges early reads only the few it passed.
+struct StoredChanges {
+    leader: String,
+    /// Where the next page starts: after this (key, seq), or at `from`.
+    after: Option<(ReportKey, i64)>,
+    from: ReportKey,
+    page: VecDeque<(ReportKey, Change)>,
+    done: bool,
+}
+
+impl StoredChanges {
+    const PAGE: i64 = 256;
+
+    fn new(leader: &str, from: Option<&ReportKey>, none: bool) -> StoredChanges {
+        StoredChanges {
+            leader: leader.to_string(),
+            after: None,
+            from: from.cloned().unwrap_or_default(),
+            page: VecDeque::new(),
+            done: none,
+        }
     }
-    Ok(out)
+
+    fn peek(&mut self, tx: &Transaction) -> Result<Option<&(ReportKey, Change)>, StoreError> {
+        if self.page.is_empty() && !self.done {
+            self.fetch(tx)?;
+        }
+        Ok(self.page.front())
+    }
+
+    fn pop(&mut self) -> Option<(ReportKey, Change)> {
+        self.page.pop_front()
+    }
+
+    fn fetch(&mut self, tx: &Transaction) -> Result<(), StoreError> {
+        let ((date, article, hash), seq) = match &self.after {
+            Some(after) => after.clone(),
+            None => (self.from.clone(), -1),
+        };
+        let mut stmt = tx.prepare_cached(
+            "SELECT venue, kind, from_stance, to_stance, date, article, hash, seq, previous_article, evidence
+             FROM changes WHERE leader = ?1 AND (date, article, hash, seq) > (?2, ?3, ?4, ?5)
+             ORDER BY date, article, hash, seq LIMIT ?6",
+        )?;
+        let mut rows = stmt.query(params![self.leader, date, article, hash, seq, Self::PAGE])?;
+        let mut fetched = 0;
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(1)?;
+            let from: Option<String> = r.get(2)?;
+            let date: String = r.get(4)?;
+            let change = Change {
+                venue: r.get(0)?,
+                kind: ChangeKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
+                from: from.as_deref().map(parse_stance).transpose()?,
+                to: parse_stance(&r.get::<_, String>(3)?)?,
+                date: parse_date(&date)?,
+                article: r.get(5)?,
+                previous_article: r.get(8)?,
+                evidence: r.get(9)?,
+                diff: String::new(),
+            };
+            let key: ReportKey = (date, change.article.clone(), r.get(6)?);
+            let seq: i64 = r.get(7)?;
+            self.after = Some((key.clone(), seq));
+            self.page.push_back((key, change));
+            fetched += 1;
+        }
+        self.done = fetched < Self::PAGE;
+        Ok(())
+    }
 }
 
 /// A leader's position just before `key` in the timeline, read from the
