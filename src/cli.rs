@@ -282,6 +282,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 dir: config.dir.clone(),
                 settle: config.settle,
                 filter: config.filter.clone(),
+                db: config.db.clone(),
             };
             let pipeline = config.pipeline()?;
             runtime()?.block_on(async {

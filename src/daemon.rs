@@ -17,7 +17,7 @@ use crate::filter::Filter;
 use crate::ingest;
 use crate::pipeline::{Outcome, Pipeline, Tally};
 use crate::service::{self, Watchdog};
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 use crate::watch::{self, FileEvent};
 
 /// How the daemon runs.
@@ -30,6 +30,8 @@ pub struct DaemonConfig {
     pub settle: Duration,
     /// Which files are articles.
     pub filter: Filter,
+    /// The database, for the background checkpoint connection.
+    pub db: PathBuf,
 }
 
 /// Why the daemon stopped with an error.
@@ -199,13 +201,25 @@ pub async fn run(
         filter: config.filter,
         retry: Retry::new(config.settle),
         watchdog: Watchdog::from_env(),
-        derive_due: None,
+        checkpoints_deferred: false,
         dir,
     };
     // Watch before the rescan, so nothing written during it is missed.
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut watcher = Some(watch::watch(&daemon.dir, tx.clone())?);
     daemon.rescan(&shutdown).await;
+    let checkpointer = match Store::open(&config.db) {
+        Ok(store) => Some(Arc::new(Mutex::new(store))),
+        Err(err) => {
+            warn!("no background checkpoints ({err}); SQLite checkpoints at commit instead");
+            None
+        }
+    };
+    if checkpointer.is_some() {
+        daemon.set_autocheckpoint(0).await;
+        daemon.checkpoints_deferred = true;
+    }
+    let mut checkpointing: Option<tokio::task::JoinHandle<()>> = None;
     service::notify("READY=1\nSTATUS=watching for articles");
     info!(dir = %daemon.dir.display(), "watching");
 
@@ -218,7 +232,6 @@ pub async fn run(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !shutdown.requested() {
         let due = daemon.retry.next_due();
-        let derive_due = daemon.derive_due;
         tokio::select! {
             _ = shutdown.wait() => break,
             event = rx.recv() => match event {
@@ -233,9 +246,20 @@ pub async fn run(
                     daemon.process(&path).await;
                 }
             }
-            _ = sleep_until(derive_due), if derive_due.is_some() => daemon.derive().await,
             _ = tick.tick() => {
                 daemon.watchdog.tick();
+                // Off the ingest path, and never two at once.
+                if let Some(store) = &checkpointer {
+                    if checkpointing.as_ref().is_none_or(|h| h.is_finished()) {
+                        let store = Arc::clone(store);
+                        checkpointing = Some(tokio::task::spawn_blocking(move || {
+                            let store = store.lock().unwrap_or_else(|p| p.into_inner());
+                            if let Err(err) = store.checkpoint() {
+                                warn!("background checkpoint failed: {err}");
+                            }
+                        }));
+                    }
+                }
                 let present = daemon.dir.is_dir();
                 if watcher.is_some() && !present {
                     warn!(dir = %daemon.dir.display(), "watched folder is gone; waiting for it to come back");
@@ -248,9 +272,6 @@ pub async fn run(
             }
         }
     }
-    if daemon.derive_due.is_some() {
-        daemon.derive().await;
-    }
     service::notify("STOPPING=1");
     info!("shutting down");
     Ok(())
@@ -262,21 +283,14 @@ async fn sleep_until(due: Option<Instant>) {
     }
 }
 
-/// How long positions may lag behind the claims of articles arriving live.
-/// Each article's claims are committed (and queryable) at once; deriving
-/// positions for several articles together costs about as much as for one,
-/// so a burst of articles, or articles dated earlier than others, never
-/// makes the daemon fall behind.
-const DERIVE_DELAY: Duration = Duration::from_millis(500);
-
 /// The daemon's state between events.
 struct Daemon {
     pipeline: Arc<Mutex<Pipeline>>,
     filter: Filter,
     retry: Retry,
     watchdog: Watchdog,
-    /// When positions are next brought up to date, if articles are waiting.
-    derive_due: Option<Instant>,
+    /// Whether checkpoints run in the background instead of at commit.
+    checkpoints_deferred: bool,
     dir: PathBuf,
 }
 
@@ -315,7 +329,27 @@ impl Daemon {
             .accept(path.strip_prefix(&self.dir).unwrap_or(path))
     }
 
+    async fn set_autocheckpoint(&mut self, pages: u32) {
+        if let Err(err) =
+            blocking(&self.pipeline, move |p| p.store().set_autocheckpoint(pages)).await
+        {
+            warn!("cannot set checkpointing: {err}");
+        }
+    }
+
     async fn rescan(&mut self, shutdown: &Shutdown) {
+        // A rescan holds up the loop, and with it the background
+        // checkpoints: SQLite checkpoints at commit meanwhile.
+        if self.checkpoints_deferred {
+            self.set_autocheckpoint(1000).await;
+        }
+        self.catch_up(shutdown).await;
+        if self.checkpoints_deferred {
+            self.set_autocheckpoint(0).await;
+        }
+    }
+
+    async fn catch_up(&mut self, shutdown: &Shutdown) {
         let paths = ingest::walk(&self.dir, &self.filter);
         let watchdog = &mut self.watchdog;
         let (_, deferred, failed) =
@@ -334,33 +368,12 @@ impl Daemon {
             warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
             return;
         }
-        let owned = vec![path.to_path_buf()];
-        let result = blocking(&self.pipeline, move |p| p.ingest_batch(&owned, &|| false))
-            .await
-            .map(|mut done| match done.pop() {
-                Some((_, outcome)) => outcome,
-                None => Outcome::Unchanged,
-            });
-        match &result {
-            Err(err) => error!(file = %path.display(), "cannot record article: {err}; will retry"),
-            Ok(Outcome::New { .. } | Outcome::Duplicate) => {
-                self.derive_due.get_or_insert(Instant::now() + DERIVE_DELAY);
-            }
-            Ok(_) => {}
+        let owned = path.to_path_buf();
+        let result = blocking(&self.pipeline, move |p| p.ingest(&owned)).await;
+        if let Err(err) = &result {
+            error!(file = %path.display(), "cannot record article: {err}; will retry");
         }
         self.follow_up(path, result);
-    }
-
-    /// Brings positions up to date with the articles recorded so far.
-    async fn derive(&mut self) {
-        self.watchdog.tick();
-        match blocking(&self.pipeline, |p| p.derive()).await {
-            Ok(_) => self.derive_due = None,
-            Err(err) => {
-                error!("cannot derive positions: {err}; will retry");
-                self.derive_due = Some(Instant::now() + Duration::from_secs(1));
-            }
-        }
     }
 
     /// Schedules what must happen next to a file after an attempt.
@@ -444,7 +457,7 @@ mod tests {
             filter: Filter::default(),
             retry: Retry::new(Duration::from_millis(10)),
             watchdog: Watchdog::from_env(),
-            derive_due: None,
+            checkpoints_deferred: false,
             dir: std::fs::canonicalize(dir).expect("dir"),
         }
     }

@@ -116,6 +116,28 @@ impl Pipeline {
         &self.store
     }
 
+    /// Ingests one file and brings positions up to date, all in one
+    /// transaction: the path for files arriving live. Derivation resumes from
+    /// the article's place in the timeline and stops where the position is
+    /// again what the change log says, so even an article dated years back
+    /// costs little.
+    pub fn ingest(&mut self, path: &Path) -> Result<Outcome, StoreError> {
+        let file = FileRef::new(path);
+        let step = match self.store.is_unchanged(&file.key, file.meta)? {
+            true => Step::Done(Outcome::Unchanged),
+            false => prepare(&file, &self.extractor, self.max_size),
+        };
+        let (ingested, changes) = self.store.write(|w| {
+            let ingested = record(w, file, step)?;
+            let mut changes = Vec::new();
+            w.derive(&mut |c| changes.push(c))?;
+            Ok((ingested, changes))
+        })?;
+        ingested.log();
+        log_changes(&changes);
+        Ok(ingested.outcome)
+    }
+
     /// Ingests files in one transaction, stopping early when `stop` says so;
     /// positions are brought up to date later by [`Pipeline::derive`]. The
     /// path for catching up with a backlog: one commit for many articles

@@ -215,6 +215,24 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// Sets how many WAL pages trigger an automatic checkpoint at commit on
+    /// this connection; 0 turns them off. The daemon turns them off while it
+    /// serves live articles, so that no article's commit pays for copying
+    /// the log into the database, and runs [`Store::checkpoint`] from a
+    /// second connection instead.
+    pub fn set_autocheckpoint(&self, pages: u32) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        Ok(())
+    }
+
+    /// Copies committed WAL frames into the database as far as it can
+    /// without waiting for readers or writers (a PASSIVE checkpoint).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// The schema version (number of migrations applied).
     pub fn schema_version(&self) -> Result<usize, StoreError> {
         Ok(self
