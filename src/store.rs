@@ -1306,6 +1306,32 @@ mod tests {
         );
     }
 
+    /// The stored changes and positions of `leader` are what replaying all
+    /// of its reports from scratch gives.
+    #[track_caller]
+    fn assert_matches_replay(s: &Store, leader: &str, context: &str) {
+        let reference = s.timeline(leader).expect("timeline");
+        let filter = ChangeFilter {
+            leader: Some(leader.into()),
+            since: None,
+        };
+        let stored: Vec<Change> = s
+            .changes(&filter)
+            .expect("changes")
+            .into_iter()
+            .map(|c| c.change)
+            .collect();
+        assert_eq!(stored, reference.changes, "{context}");
+        let positions: Vec<Position> = s
+            .positions()
+            .expect("positions")
+            .into_iter()
+            .filter(|p| p.leader == leader)
+            .map(|p| p.position)
+            .collect();
+        assert_eq!(positions, reference.positions, "{context}");
+    }
+
     #[test]
     fn deriving_as_articles_arrive_in_any_order_equals_replaying_everything() {
         // A fixed pseudo-random arrival order, dates, venues and stances,
@@ -1342,25 +1368,7 @@ mod tests {
             );
         }
         for leader in ["putin", "zelensky"] {
-            let reference = s.timeline(leader).expect("timeline");
-            let stored: Vec<Change> = s
-                .changes(&ChangeFilter {
-                    leader: Some(leader.into()),
-                    since: None,
-                })
-                .expect("changes")
-                .into_iter()
-                .map(|c| c.change)
-                .collect();
-            assert_eq!(stored, reference.changes, "{leader}");
-            let positions: Vec<Position> = s
-                .positions()
-                .expect("positions")
-                .into_iter()
-                .filter(|p| p.leader == leader)
-                .map(|p| p.position)
-                .collect();
-            assert_eq!(positions, reference.positions, "{leader}");
+            assert_matches_replay(&s, leader, leader);
         }
     }
 
@@ -1417,21 +1425,7 @@ mod tests {
                 w.derive(&mut |_| {})
             })
             .expect("batch");
-            let reference = s.timeline("putin").expect("timeline");
-            let stored: Vec<Change> = s
-                .changes(&ChangeFilter::default())
-                .expect("changes")
-                .into_iter()
-                .map(|c| c.change)
-                .collect();
-            assert_eq!(stored, reference.changes, "after {i} articles");
-            let positions: Vec<Position> = s
-                .positions()
-                .expect("positions")
-                .into_iter()
-                .map(|p| p.position)
-                .collect();
-            assert_eq!(positions, reference.positions, "after {i} articles");
+            assert_matches_replay(&s, "putin", &format!("after {i} articles"));
         }
     }
 
