@@ -214,14 +214,19 @@ impl Config {
         })
     }
 
-    /// Opens the database for writing, creating the state folder if needed.
-    fn open_for_writing(&self) -> anyhow::Result<Store> {
+    /// Creates the state folder if needed.
+    fn create_state(&self) -> anyhow::Result<()> {
         std::fs::create_dir_all(&self.state).with_context(|| {
             format!(
                 "cannot create state folder {} (pass --state DIR)",
                 self.state.display()
             )
-        })?;
+        })
+    }
+
+    /// Opens the database for writing, creating the state folder if needed.
+    fn open_for_writing(&self) -> anyhow::Result<Store> {
+        self.create_state()?;
         Ok(Store::open(&self.db)?)
     }
 
@@ -274,9 +279,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     match args.command {
         Command::Watch { .. } => {
-            std::fs::create_dir_all(&config.state).with_context(|| {
-                format!("cannot create state folder {}", config.state.display())
-            })?;
+            config.create_state()?;
             let _lock = StateLock::acquire(&config.state)?;
             let daemon = DaemonConfig {
                 dir: config.dir.clone(),

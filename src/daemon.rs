@@ -343,19 +343,21 @@ impl Daemon {
         if self.checkpoints_deferred {
             self.set_autocheckpoint(1000).await;
         }
-        self.catch_up(shutdown).await;
+        self.scan(shutdown).await;
         if self.checkpoints_deferred {
             self.set_autocheckpoint(0).await;
         }
     }
 
-    async fn catch_up(&mut self, shutdown: &Shutdown) {
+    /// Ingests every file of the folder that is new or changed.
+    async fn scan(&mut self, shutdown: &Shutdown) {
         let paths = ingest::walk(&self.dir, &self.filter);
         let watchdog = &mut self.watchdog;
         let (_, deferred, failed) =
             catch_up(&self.pipeline, paths, shutdown, || watchdog.tick()).await;
-        for path in deferred {
-            self.follow_up(&path, Ok(Outcome::Deferred(String::new())));
+        // Still being written: read again once they settle.
+        for path in deferred.into_iter().filter(|p| p.exists()) {
+            self.retry.settle(path);
         }
         for path in failed {
             self.retry.backoff(path);

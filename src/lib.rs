@@ -7,7 +7,8 @@
 //! - [`daemon`]: the `watch` event loop: rescan, watch, ingest, shut down.
 //! - [`watch`]: the only module importing `notify`; yields [`watch::FileEvent`]s.
 //! - [`filter`]: pure; which paths are articles.
-//! - [`pipeline`]: one file through read -> decode -> extract -> store.
+//! - [`pipeline`]: files through read -> decode -> extract -> store (one per
+//!   transaction live, a batch per transaction catching up).
 //! - [`ingest`]: reads files: path -> bytes, hash, metadata.
 //! - [`article`]: pure; bytes -> decoded, dated article body.
 //! - [`extract`]: pure; article -> venue claims.

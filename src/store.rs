@@ -53,21 +53,6 @@ pub enum StoreError {
     Invalid(String),
 }
 
-impl StoreError {
-    /// Whether retrying later may succeed (database busy or locked, disk full).
-    pub fn is_transient(&self) -> bool {
-        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked, DiskFull};
-        let sqlite = match self {
-            StoreError::Sqlite(e) | StoreError::Open { source: e, .. } => e,
-            _ => return false,
-        };
-        matches!(
-            sqlite.sqlite_error_code(),
-            Some(DatabaseBusy | DatabaseLocked | DiskFull)
-        )
-    }
-}
-
 /// A file and the content it holds.
 #[derive(Debug, Clone)]
 pub struct FileVersion<'a> {
@@ -253,8 +238,8 @@ impl Store {
         Ok(value)
     }
 
-    /// Whether `path` was last seen with exactly this metadata (see
-    /// [`Writer::is_unchanged`]).
+    /// Whether `path` was last seen (ingested or rejected) with exactly this
+    /// metadata, so it need not be read again.
     pub fn is_unchanged(&self, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
         is_unchanged(&self.conn, path, meta)
     }
@@ -399,12 +384,6 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// Whether `path` was last seen (ingested or rejected) with exactly this
-    /// metadata, so it need not be read again.
-    pub fn is_unchanged(&self, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
-        is_unchanged(&self.tx, path, meta)
-    }
-
     /// Whether content with this hash is already an article.
     pub fn has_content(&self, hash: &[u8]) -> Result<bool, StoreError> {
         Ok(self

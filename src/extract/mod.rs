@@ -100,11 +100,6 @@ impl Extractor {
         }
     }
 
-    /// The lexicon this extractor was built from.
-    pub fn lexicon(&self) -> &Lexicon {
-        &self.lexicon
-    }
-
     /// The claims `article` reports, in text order: the body's first, then
     /// any the headline adds.
     pub fn extract(&self, article: &Article) -> Vec<Claim> {
