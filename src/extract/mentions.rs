@@ -1,5 +1,4 @@
-//! Mentions: the lexicon compiled into one Aho-Corasick automaton over
-//! folded word sequences (leaders, titles, officials, institutions, venues,
+//! Mentions: the lexicon compiled into one trie over folded word sequences (leaders, titles, officials, institutions, venues,
 //! derived capital/demonym forms, cue phrases) and the single-word classes
 //! the rules consult (negators, pronouns, prepositions, ...).
 //!
@@ -7,9 +6,10 @@
 //! length. This module decides what a phrase *is*; `rules` decides what the
 //! phrases mean together.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use compact_str::CompactString;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::text::{phrase_key, Token};
 use super::Stance;
@@ -85,8 +85,9 @@ pub(crate) struct Mention {
     pub start: usize,
     /// One past the last token.
     pub end: usize,
-    /// Everything the phrase can be.
-    pub tags: Vec<Tag>,
+    /// Everything the phrase can be (shared with the matcher: a sentence
+    /// has many mentions, and copying their tags showed in profiles).
+    pub tags: Arc<[Tag]>,
 }
 
 /// Single-word classes the rules consult by token.
@@ -197,11 +198,23 @@ fn negated_forms(phrase: &str, cues: &crate::lexicon::Cues) -> Vec<String> {
     out
 }
 
-/// The compiled automaton and what each pattern means.
+/// Every phrase of the lexicon as a trie over folded tokens.
+///
+/// Phrases are matched token by token rather than as bytes (an Aho-Corasick
+/// automaton over the joined sentence did the same job at several times the
+/// cost): a phrase only ever matches whole tokens, most tokens start no
+/// phrase, and one hash lookup per token settles that.
 #[derive(Debug)]
 pub(crate) struct Matcher {
-    automaton: Option<AhoCorasick>,
-    tags: Vec<Vec<Tag>>,
+    nodes: Vec<Node>,
+}
+
+/// A trie node: the tokens that extend the phrase so far, and what the
+/// phrase ending here means, if it is one.
+#[derive(Debug, Default)]
+struct Node {
+    next: HashMap<CompactString, u32>,
+    tags: Option<Arc<[Tag]>>,
 }
 
 impl Matcher {
@@ -375,52 +388,50 @@ impl Matcher {
                 }
             }
         }
-        let mut keys: Vec<(String, Vec<Tag>)> = patterns.into_iter().collect();
-        keys.sort_by(|a, b| a.0.cmp(&b.0));
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(keys.iter().map(|(k, _)| k.as_str()))
-            .ok();
-        Matcher {
-            automaton,
-            tags: keys.into_iter().map(|(_, t)| t).collect(),
+        let mut nodes = vec![Node::default()];
+        for (key, tags) in patterns {
+            let mut at = 0;
+            for word in key.split_whitespace() {
+                at = match nodes[at].next.get(word) {
+                    Some(&n) => n as usize,
+                    None => {
+                        let n = nodes.len();
+                        nodes.push(Node::default());
+                        nodes[at].next.insert(word.into(), n as u32);
+                        n
+                    }
+                };
+            }
+            nodes[at].tags = Some(tags.into());
         }
+        Matcher { nodes }
     }
 
     /// The phrases in `tokens`, longest first where they overlap, sorted by
     /// position.
     pub fn find(&self, tokens: &[Token]) -> Vec<Mention> {
-        let Some(automaton) = &self.automaton else {
-            return Vec::new();
-        };
         // Quote marks are skipped, so that a phrase matches across scare
         // quotes ("had \"no objection\" to").
-        let mut joined = String::from(" ");
-        let mut starts = Vec::with_capacity(tokens.len());
-        let mut kept = Vec::with_capacity(tokens.len());
-        for (i, t) in tokens.iter().enumerate() {
-            if t.norm == "\"" {
-                continue;
-            }
-            starts.push(joined.len());
-            kept.push(i);
-            joined.push_str(&t.norm);
-            joined.push(' ');
-        }
-        let mut found: Vec<(usize, usize, usize)> = automaton
-            .find_overlapping_iter(&joined)
-            .map(|m| {
-                let start = starts.partition_point(|&s| s < m.start() + 1);
-                let end = starts.partition_point(|&s| s < m.end());
-                (start, end, m.pattern().as_usize())
-            })
-            .filter(|&(s, e, _)| s < e && e <= kept.len())
-            .map(|(s, e, p)| (kept[s], kept[e - 1] + 1, p))
+        let kept: Vec<usize> = (0..tokens.len())
+            .filter(|&i| tokens[i].norm != "\"")
             .collect();
+        let mut found: Vec<(usize, usize, &Arc<[Tag]>)> = Vec::new();
+        for a in 0..kept.len() {
+            let mut node = &self.nodes[0];
+            for b in a..kept.len() {
+                let Some(&n) = node.next.get(tokens[kept[b]].norm.as_str()) else {
+                    break;
+                };
+                node = &self.nodes[n as usize];
+                if let Some(tags) = &node.tags {
+                    found.push((kept[a], kept[b] + 1, tags));
+                }
+            }
+        }
         found.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
         let mut taken = vec![false; tokens.len()];
         let mut out = Vec::new();
-        for (s, e, p) in found {
+        for (s, e, tags) in found {
             if taken[s..e].iter().any(|&t| t) {
                 continue;
             }
@@ -428,7 +439,7 @@ impl Matcher {
             out.push(Mention {
                 start: s,
                 end: e,
-                tags: self.tags.get(p).cloned().unwrap_or_default(),
+                tags: tags.clone(),
             });
         }
         out.sort_by_key(|m| m.start);

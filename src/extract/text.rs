@@ -4,6 +4,7 @@
 //!
 //! Pure functions over `&str`; nothing here knows about leaders or venues.
 
+use compact_str::CompactString;
 use rustc_hash::FxHashSet as HashSet;
 
 /// A word or punctuation token of a sentence.
@@ -11,7 +12,7 @@ use rustc_hash::FxHashSet as HashSet;
 pub(crate) struct Token {
     /// Folded text: lowercase ASCII where possible, `"` for any double
     /// quote, `'` for any apostrophe, `-` for any dash.
-    pub norm: String,
+    pub norm: CompactString,
     /// Byte offset of the token's first character in the tokenized text.
     pub start: usize,
     /// Byte offset just past the token.
@@ -81,56 +82,65 @@ fn strip_accent(c: char) -> Option<&'static str> {
 /// Splits `text` into tokens: runs of letters and digits (with inner
 /// apostrophes, except a possessive `'s`, which is its own token) and single
 /// punctuation characters. White space separates and is dropped.
+///
+/// This runs over every sentence of every article, so it avoids allocating:
+/// ASCII takes a fast path, and a token's folded text is stored inline
+/// ([`CompactString`]) unless it is unusually long.
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut tokens = Vec::new();
+    let char_at = |i: usize| text.get(i..).and_then(|rest| rest.chars().next());
+    let mut tokens = Vec::with_capacity(text.len() / 5);
     let mut word = String::new();
     let mut word_start = 0;
     let mut folded = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        let end = chars.get(i + 1).map_or(text.len(), |&(n, _)| n);
+    let mut at = 0;
+    while let Some(c) = char_at(at) {
+        let end = at + c.len_utf8();
         folded.clear();
+        if c.is_ascii_alphanumeric() {
+            if word.is_empty() {
+                word_start = at;
+            }
+            word.push(c.to_ascii_lowercase());
+            at = end;
+            continue;
+        }
         fold_char(c, &mut folded);
-        if !folded.is_empty() && folded.chars().all(char::is_alphanumeric) {
+        if !c.is_ascii() && !folded.is_empty() && folded.chars().all(char::is_alphanumeric) {
             if word.is_empty() {
                 word_start = at;
             }
             word.push_str(&folded);
-            i += 1;
+            at = end;
             continue;
         }
-        let next_alpha = chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphabetic());
-        if folded == "'" && !word.is_empty() && next_alpha {
-            let next = chars.get(i + 1).map(|&(_, n)| n);
-            let after = chars.get(i + 2).map(|&(_, n)| n);
-            let possessive =
-                matches!(next, Some('s' | 'S')) && !after.is_some_and(char::is_alphanumeric);
+        let next = char_at(end);
+        if folded == "'" && !word.is_empty() && next.is_some_and(char::is_alphabetic) {
+            let after_s = end + 1;
+            let possessive = matches!(next, Some('s' | 'S'))
+                && !char_at(after_s).is_some_and(char::is_alphanumeric);
             if possessive {
                 flush(&mut tokens, &mut word, word_start, at);
-                let s_end = chars.get(i + 2).map_or(text.len(), |&(n, _)| n);
                 tokens.push(Token {
-                    norm: "'s".to_string(),
+                    norm: CompactString::const_new("'s"),
                     start: at,
-                    end: s_end,
+                    end: after_s,
                 });
-                i += 2;
+                at = after_s;
                 continue;
             }
             word.push('\'');
-            i += 1;
+            at = end;
             continue;
         }
         flush(&mut tokens, &mut word, word_start, at);
         if !c.is_whitespace() && !folded.trim().is_empty() {
             tokens.push(Token {
-                norm: folded.clone(),
+                norm: CompactString::from(folded.as_str()),
                 start: at,
                 end,
             });
         }
-        i += 1;
+        at = end;
     }
     flush(&mut tokens, &mut word, word_start, text.len());
     tokens
@@ -139,10 +149,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
 fn flush(tokens: &mut Vec<Token>, word: &mut String, start: usize, end: usize) {
     if !word.is_empty() {
         tokens.push(Token {
-            norm: std::mem::take(word),
+            norm: CompactString::from(word.as_str()),
             start,
             end,
         });
+        word.clear();
     }
 }
 
@@ -269,45 +280,41 @@ fn split_block(
     out: &mut Vec<SentenceSpan>,
 ) {
     let block = &text[start..end];
-    let chars: Vec<(usize, char)> = block.char_indices().collect();
+    let run = |from: usize, pred: fn(char) -> bool| -> usize {
+        block[from..]
+            .chars()
+            .take_while(|&c| pred(c))
+            .map(char::len_utf8)
+            .sum::<usize>()
+    };
     let mut sent_start = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        let long = at - sent_start > MAX_SENTENCE_BYTES && c.is_whitespace();
-        if long {
+    let mut at = 0;
+    while let Some(c) = block[at..].chars().next() {
+        let after = at + c.len_utf8();
+        if at - sent_start > MAX_SENTENCE_BYTES && c.is_whitespace() {
             push_span(block, start, sent_start, at, para, out);
             sent_start = at;
-            i += 1;
+            at = after;
             continue;
         }
         if !matches!(c, '.' | '!' | '?' | '\u{2026}') {
-            i += 1;
+            at = after;
             continue;
         }
         // Closing quotes and brackets belong to the sentence they end.
-        let mut j = i + 1;
-        while j < chars.len() && is_closer(chars[j].1) {
-            j += 1;
-        }
-        let mut k = j;
-        while k < chars.len() && chars[k].1.is_whitespace() {
-            k += 1;
-        }
-        if k == j || k >= chars.len() {
-            i = j.max(i + 1);
+        let j = after + run(after, is_closer);
+        let k = j + run(j, char::is_whitespace);
+        let dot = std::mem::replace(&mut at, j);
+        let Some(next) = block[k..].chars().next().filter(|_| k > j) else {
             continue;
-        }
-        let next = chars[k].1;
+        };
         let opens = next.is_uppercase()
             || next.is_ascii_digit()
             || matches!(next, '"' | '\u{201C}' | '\'' | '\u{2018}' | '(' | '[');
-        if opens && !(c == '.' && is_abbreviation(block, at, abbreviations)) {
-            let cut = chars.get(j).map_or(block.len(), |&(n, _)| n);
-            push_span(block, start, sent_start, cut, para, out);
-            sent_start = cut;
+        if opens && !(c == '.' && is_abbreviation(block, dot, abbreviations)) {
+            push_span(block, start, sent_start, j, para, out);
+            sent_start = j;
         }
-        i = j.max(i + 1);
     }
     push_span(block, start, sent_start, block.len(), para, out);
 }
@@ -320,14 +327,13 @@ fn is_closer(c: char) -> bool {
 /// initial rather than a sentence.
 fn is_abbreviation(block: &str, dot: usize, abbreviations: &HashSet<String>) -> bool {
     let before = &block[..dot];
-    let word: String = before
+    let letters: usize = before
         .chars()
         .rev()
         .take_while(|c| c.is_alphabetic())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+        .map(char::len_utf8)
+        .sum();
+    let word = &before[dot - letters..];
     if word.is_empty() {
         return false;
     }
@@ -372,7 +378,7 @@ mod tests {
 
     #[test]
     fn folds_case_accents_quotes_and_dashes() {
-        let norms: Vec<String> = tokenize("Türkiye’s “Zelenskyy”—Kyiv")
+        let norms: Vec<CompactString> = tokenize("Türkiye’s “Zelenskyy”—Kyiv")
             .into_iter()
             .map(|t| t.norm)
             .collect();
@@ -380,7 +386,7 @@ mod tests {
             norms,
             ["turkiye", "'s", "\"", "zelenskyy", "\"", "-", "kyiv"]
         );
-        let norms: Vec<String> = tokenize("don't Moscow-based")
+        let norms: Vec<CompactString> = tokenize("don't Moscow-based")
             .into_iter()
             .map(|t| t.norm)
             .collect();

@@ -523,8 +523,8 @@ pub(super) fn opens_sentence(run: &Run, s: &Sent, start: usize) -> bool {
     prefix.clone().all(|k| {
         let t = &s.toks[k];
         let orig = s.text.get(t.start..t.end).unwrap_or("");
-        w.determiner.contains(&t.norm)
-            || w.role.contains(&t.norm)
+        w.determiner.contains(t.norm.as_str())
+            || w.role.contains(t.norm.as_str())
             || !t.is_word()
             || (k > s.first && orig.chars().next().is_some_and(char::is_uppercase))
     })

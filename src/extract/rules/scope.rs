@@ -383,9 +383,13 @@ impl Run<'_> {
     pub(super) fn list_gap(&self, s: &Sent, a: usize, b: usize) -> bool {
         let w = &self.ex.words;
         let words = &s.toks[a..b];
-        words.iter().any(|t| w.coordinator.contains(&t.norm))
+        words
+            .iter()
+            .any(|t| w.coordinator.contains(t.norm.as_str()))
             && words.iter().all(|t| {
-                w.coordinator.contains(&t.norm) || w.list_filler.contains(&t.norm) || t.norm == "\""
+                w.coordinator.contains(t.norm.as_str())
+                    || w.list_filler.contains(t.norm.as_str())
+                    || t.norm == "\""
             })
     }
 }

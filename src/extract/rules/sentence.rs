@@ -109,10 +109,12 @@ impl Run<'_> {
         // The leader by name or title is the leader speaking; an official, an
         // institution or "the Russian foreign minister" speaks for them.
         let mention = &s.ments[m];
-        let text: String = (mention.start..mention.end)
-            .map(|i| format!(" {}", s.norm(i)))
-            .collect();
-        let text = format!("{text} ");
+        let mut text = String::with_capacity(32);
+        for i in mention.start..mention.end {
+            text.push(' ');
+            text.push_str(s.norm(i));
+        }
+        text.push(' ');
         let head = self
             .ex
             .words
