@@ -5,7 +5,7 @@
 //! - [`text`]: fold text, split sentences, tokenize with offsets back into
 //!   the original (for evidence);
 //! - [`mentions`]: find leaders, titles, officials, venues and cue phrases
-//!   with one automaton built in [`Extractor::new`];
+//!   with one trie of folded words built in [`Extractor::new`];
 //! - [`rules`]: for each stance cue, its holder (`rules::holders`:
 //!   attribution, quotes, pronouns, titles by date) and its venues
 //!   (`rules::scope`: objects, prepositions, lists, "there"), negation, and
