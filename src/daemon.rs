@@ -15,7 +15,7 @@ use tracing::{error, info, warn};
 
 use crate::filter::Filter;
 use crate::ingest;
-use crate::pipeline::{Outcome, Pipeline, Tally};
+use crate::pipeline::{Batch, Outcome, Pipeline, Tally};
 use crate::service::{self, Watchdog};
 use crate::store::{Store, StoreError};
 use crate::watch::{self, FileEvent};
@@ -125,27 +125,45 @@ async fn blocking<T: Send + 'static>(
 /// files of batches the database could not take.
 async fn catch_up(
     pipeline: &Arc<Mutex<Pipeline>>,
-    paths: impl Iterator<Item = PathBuf>,
+    mut paths: impl Iterator<Item = PathBuf>,
     shutdown: &Shutdown,
     mut tick: impl FnMut(),
 ) -> (Tally, Vec<PathBuf>, Vec<PathBuf>) {
     let mut tally = Tally::default();
     let mut deferred = Vec::new();
     let mut failed = Vec::new();
-    let mut paths = paths.peekable();
-    while paths.peek().is_some() {
+    if let Err(err) = blocking(pipeline, |p| p.store().set_backlog(true)).await {
+        warn!("cannot relax syncing for the backlog: {err}");
+    }
+    // Each round writes the batch read in the round before while reading
+    // the next one (see `Pipeline::overlap`).
+    let mut pending: Option<Batch> = None;
+    loop {
         if shutdown.requested() {
             info!("shutdown requested; stopping after the article in hand");
             break;
         }
         let chunk: Vec<PathBuf> = paths.by_ref().take(BATCH).collect();
+        if chunk.is_empty() && pending.is_none() {
+            break;
+        }
         let stop = shutdown.clone();
-        let retry = chunk.clone();
-        match blocking(pipeline, move |p| {
-            p.ingest_batch(&chunk, &|| stop.requested())
+        let retry = pending.as_ref().map(Batch::paths).unwrap_or_default();
+        let unread = chunk.clone();
+        let round = blocking(pipeline, move |p| {
+            let mut next = match p.batch(&chunk) {
+                Ok(next) => next,
+                Err(err) => return Ok((Err(err), Err(chunk))),
+            };
+            let written = p.overlap(pending, &mut next, &|| stop.requested());
+            Ok((written, Ok(next)))
         })
-        .await
-        {
+        .await;
+        let (written, next) = match round {
+            Ok(round) => round,
+            Err(err) => (Err(err), Err(unread)),
+        };
+        match written {
             Ok(done) => {
                 for (path, outcome) in done {
                     tally.add(&outcome);
@@ -159,11 +177,29 @@ async fn catch_up(
                 failed.extend(retry);
             }
         }
+        pending = match next {
+            Ok(next) => Some(next).filter(|b| !b.is_empty()),
+            Err(unread) => {
+                error!(
+                    "cannot check {} files against the database; will retry",
+                    unread.len()
+                );
+                failed.extend(unread);
+                None
+            }
+        };
         tick();
     }
     // Positions are derived even after a shutdown request: it is quick, and
     // the marks would otherwise wait for the next start.
-    match blocking(pipeline, |p| p.derive()).await {
+    match blocking(pipeline, |p| {
+        if let Err(err) = p.store().set_backlog(false) {
+            warn!("cannot sync the backlog now: {err}; the next checkpoint will");
+        }
+        p.derive()
+    })
+    .await
+    {
         Ok(changes) => tally.changes += changes,
         Err(err) => error!("cannot derive positions: {err}; will retry with the next article"),
     }

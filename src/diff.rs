@@ -176,19 +176,14 @@ impl Replay {
     pub fn apply(&mut self, report: &Report) -> Vec<Change> {
         let mut changes = Vec::new();
         for claim in &report.claims {
-            let previous = self.state.get(&claim.venue);
-            if let Some(p) = previous.filter(|p| p.stance == claim.stance) {
-                // A reaffirmation moves last_seen only.
-                let p = p.clone();
-                self.state.insert(
-                    claim.venue.clone(),
-                    Position {
-                        last_seen: report.date.max(p.last_seen),
-                        ..p
-                    },
-                );
-                continue;
+            if let Some(p) = self.state.get_mut(&claim.venue) {
+                if p.stance == claim.stance {
+                    // A reaffirmation moves last_seen only.
+                    p.last_seen = report.date.max(p.last_seen);
+                    continue;
+                }
             }
+            let previous = self.state.get(&claim.venue);
             let before = self.summary();
             let (kind, from, previous_article) = match previous {
                 None => (ChangeKind::New, None, None),
@@ -227,9 +222,12 @@ impl Replay {
     /// The position summary: one line per venue, sorted, so that diffs of it
     /// read well.
     pub fn summary(&self) -> String {
-        let mut text = String::new();
+        let mut text = String::with_capacity(self.state.len() * 24);
         for p in self.state.values() {
-            text.push_str(&format!("{}: {}\n", p.venue, p.stance.as_str()));
+            text.push_str(&p.venue);
+            text.push_str(": ");
+            text.push_str(p.stance.as_str());
+            text.push('\n');
         }
         text
     }

@@ -138,67 +138,85 @@ impl Pipeline {
         Ok(ingested.outcome)
     }
 
-    /// Ingests files in one transaction, stopping early when `stop` says so;
-    /// positions are brought up to date later by [`Pipeline::derive`]. The
-    /// path for catching up with a backlog: one commit for many articles
-    /// (each still whole or absent), and the files read, decoded and
-    /// extracted on every core while the database work stays on one.
-    pub fn ingest_batch(
-        &mut self,
-        paths: &[PathBuf],
-        stop: &(dyn Fn() -> bool + Sync),
-    ) -> Result<Vec<(PathBuf, Outcome)>, StoreError> {
-        let mut files = Vec::with_capacity(paths.len());
-        let mut steps: Vec<Option<Step>> = Vec::with_capacity(paths.len());
-        let mut todo = Vec::new();
+    /// Starts a backlog batch: notes which of `paths` were seen before
+    /// with the same metadata (nothing to read), leaving the rest for
+    /// [`Pipeline::overlap`].
+    pub fn batch(&self, paths: &[PathBuf]) -> Result<Batch, StoreError> {
+        let mut batch = Batch::default();
         for path in paths {
             let file = FileRef::new(path);
-            if self.store.is_unchanged(&file.key, file.meta)? {
-                steps.push(Some(Step::Done(Outcome::Unchanged)));
-            } else {
-                todo.push(files.len());
-                steps.push(None);
-            }
-            files.push(file);
+            let unchanged = self.store.is_unchanged(&file.key, file.meta)?;
+            batch
+                .steps
+                .push(unchanged.then_some(Step::Done(Outcome::Unchanged)));
+            batch.files.push(file);
         }
-        let (extractor, max_size) = (&self.extractor, self.max_size);
+        Ok(batch)
+    }
+
+    /// The backlog path: writes `previous` in one transaction (one commit for
+    /// many articles, each still whole or absent) while every core reads,
+    /// decodes and extracts the files of `next`, so that the database work
+    /// of one batch overlaps the reading of the following one. Stops early
+    /// when `stop` says so; what was not written stays for next time.
+    /// Positions are brought up to date later by [`Pipeline::derive`].
+    /// Returns what writing `previous` did.
+    pub fn overlap(
+        &mut self,
+        previous: Option<Batch>,
+        next: &mut Batch,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Vec<(PathBuf, Outcome)>, StoreError> {
+        let Pipeline {
+            store,
+            extractor,
+            max_size,
+        } = self;
+        let (extractor, max_size) = (&*extractor, *max_size);
+        let todo: Vec<usize> = (0..next.files.len())
+            .filter(|&i| next.steps[i].is_none())
+            .collect();
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         let per_worker = todo.len().div_ceil(workers).max(1);
-        let prepared: Vec<Vec<(usize, Step)>> = std::thread::scope(|scope| {
+        let files = &next.files;
+        let (written, prepared) = std::thread::scope(|scope| {
             let handles: Vec<_> = todo
                 .chunks(per_worker)
                 .map(|chunk| {
-                    let files = &files;
                     scope.spawn(move || {
                         chunk
                             .iter()
                             .take_while(|_| !stop())
                             .map(|&i| (i, prepare(&files[i], extractor, max_size)))
-                            .collect()
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
-            handles
+            let written = match previous {
+                Some(batch) => store.write(|w| {
+                    let mut done = Vec::with_capacity(batch.files.len());
+                    for (file, step) in batch.files.into_iter().zip(batch.steps) {
+                        // Unprepared means shutdown came first: it stays for
+                        // next time.
+                        let Some(step) = step.filter(|_| !stop()) else {
+                            break;
+                        };
+                        done.push(record(w, file, step)?);
+                    }
+                    Ok(done)
+                }),
+                None => Ok(Vec::new()),
+            };
+            let prepared: Vec<(usize, Step)> = handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect();
+            (written, prepared)
         });
-        for (i, step) in prepared.into_iter().flatten() {
-            steps[i] = Some(step);
+        for (i, step) in prepared {
+            next.steps[i] = Some(step);
         }
-
-        let done = self.store.write(|w| {
-            let mut done = Vec::with_capacity(files.len());
-            for (file, step) in files.into_iter().zip(steps) {
-                // Unprepared means shutdown came first: it stays for next time.
-                let Some(step) = step.filter(|_| !stop()) else {
-                    break;
-                };
-                done.push(record(w, file, step)?);
-            }
-            Ok(done)
-        })?;
-        Ok(done
+        Ok(written?
             .into_iter()
             .map(|i| {
                 i.log();
@@ -215,6 +233,27 @@ impl Pipeline {
         // fail, its error follows in the log and the derivation is retried.
         self.store
             .write(|w| w.derive(&mut |c| log_changes(std::slice::from_ref(&c))))
+    }
+}
+
+/// Files of a backlog batch, each unchanged or read, waiting to be written
+/// by [`Pipeline::overlap`].
+#[derive(Default)]
+pub struct Batch {
+    files: Vec<FileRef>,
+    /// `None` until read (or when shutdown came first).
+    steps: Vec<Option<Step>>,
+}
+
+impl Batch {
+    /// The batch's files, to try again should writing it fail.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|f| f.path.clone()).collect()
+    }
+
+    /// Whether the batch has no files.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 }
 

@@ -21,6 +21,10 @@ use crate::ingest::FileMeta;
 /// have run. Append, never edit.
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
 
+/// WAL pages between checkpoints while catching up (64 MiB of log at 4 KiB
+/// pages).
+pub const BACKLOG_CHECKPOINT_PAGES: u32 = 16_384;
+
 /// The database file name inside the state folder.
 pub const DB_FILE: &str = "venuewatch.db";
 
@@ -207,6 +211,31 @@ impl Store {
     /// second connection instead.
     pub fn set_autocheckpoint(&self, pages: u32) -> Result<(), StoreError> {
         self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        Ok(())
+    }
+
+    /// Backlog mode, for catching up: commits are not synced one by one
+    /// (`synchronous = NORMAL`; WAL still makes each commit whole or absent).
+    /// A power cut may then lose the last commits, which costs nothing but
+    /// time: the files they recorded are still in the folder and are found
+    /// new again at the next start. Leaving backlog mode syncs everything
+    /// written so far, and every commit after it is synced again.
+    ///
+    /// The log is also checkpointed less often meanwhile (every
+    /// [`BACKLOG_CHECKPOINT_PAGES`] instead of SQLite's default 1,000), so
+    /// that pages written again and again (the upper levels of the indexes)
+    /// are copied once per checkpoint rather than once per batch.
+    pub fn set_backlog(&self, on: bool) -> Result<(), StoreError> {
+        let (sync, pages) = match on {
+            true => ("NORMAL", BACKLOG_CHECKPOINT_PAGES),
+            false => ("FULL", 1000),
+        };
+        self.conn.pragma_update(None, "synchronous", sync)?;
+        self.set_autocheckpoint(pages)?;
+        if !on {
+            // A checkpoint syncs the log before copying it.
+            self.checkpoint()?;
+        }
         Ok(())
     }
 
