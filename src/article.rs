@@ -52,6 +52,16 @@ impl DateSource {
             DateSource::Mtime => "mtime",
         }
     }
+
+    /// Parses [`DateSource::as_str`] back.
+    pub fn parse(s: &str) -> Option<DateSource> {
+        match s {
+            "date_line" => Some(DateSource::DateLine),
+            "header" => Some(DateSource::Header),
+            "mtime" => Some(DateSource::Mtime),
+            _ => None,
+        }
+    }
 }
 
 /// A decoded article.

@@ -18,6 +18,7 @@ use crate::filter::Filter;
 use crate::ingest;
 use crate::lexicon::Lexicon;
 use crate::pipeline::Pipeline;
+use crate::reindex;
 use crate::report::{self, Style};
 use crate::service::StateLock;
 use crate::store::{self, ChangeFilter, Store};
@@ -108,6 +109,17 @@ pub enum Command {
     Ingest {
         /// Files or folders (default: the watched folder).
         paths: Vec<PathBuf>,
+    },
+    /// Read every stored article again with the current lexicon and rules,
+    /// derive positions and changes again, and print what changed. Refuses
+    /// while a daemon runs on the same state.
+    Reindex {
+        /// Show what would change, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON, listing every claim and change (the text lists 20 of each).
+        #[arg(long)]
+        json: bool,
     },
     /// Run the reader and extractor on files and print the claims (no database).
     Extract {
@@ -306,6 +318,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 daemon::ingest_all(&pipeline, files, &shutdown).await
             })?;
             report::tally(&tally, &mut out)?;
+        }
+        Command::Reindex { dry_run, json } => {
+            let extractor = config.extractor()?;
+            let mut store = config.open_for_reading()?;
+            // Alone on the state, dry run or not: the reindex holds the write
+            // lock for its whole length, and a daemon reading new articles
+            // with another lexicon meanwhile would undo what it shows.
+            let _lock =
+                StateLock::acquire(&config.state).context("reindex needs the state to itself")?;
+            let options = reindex::Options {
+                dry_run,
+                max_size: config.max_size,
+            };
+            let progress = |p: reindex::Progress| {
+                if let reindex::Progress::Start { articles } = p {
+                    tracing::info!(articles, dry_run, "reindexing");
+                }
+            };
+            let summary = reindex::run(&mut store, &extractor, options, &progress)?;
+            if json {
+                report::reindex_json(&summary, &mut out)?;
+            } else {
+                report::reindex_text(&summary, &mut out)?;
+            }
         }
         Command::Extract { json, files } => {
             let extractor = config.extractor()?;

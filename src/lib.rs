@@ -9,6 +9,8 @@
 //! - [`filter`]: pure; which paths are articles.
 //! - [`pipeline`]: files through read -> decode -> extract -> store (one per
 //!   transaction live, a batch per transaction catching up).
+//! - [`reindex`]: stored articles through the reader and extractor again,
+//!   and what that changed.
 //! - [`ingest`]: reads files: path -> bytes, hash, metadata.
 //! - [`article`]: pure; bytes -> decoded, dated article body.
 //! - [`extract`]: pure; article -> venue claims.
@@ -32,6 +34,7 @@ pub mod html;
 pub mod ingest;
 pub mod lexicon;
 pub mod pipeline;
+pub mod reindex;
 pub mod report;
 pub mod service;
 pub mod store;

@@ -384,6 +384,7 @@ fn record(w: &mut Writer, file: FileRef, step: Step) -> Result<Ingested, StoreEr
                     w.record(
                         &version,
                         Some(Content {
+                            raw: &doc.bytes,
                             article: &article,
                             claims: &claims,
                         }),

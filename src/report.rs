@@ -9,6 +9,7 @@ use crate::article::Article;
 use crate::diff::{ReportClaim, Step};
 use crate::extract::Claim;
 use crate::pipeline::Tally;
+use crate::reindex::{ArticleClaim, Summary};
 use crate::store::{Counts, LeaderChange, LeaderPosition, Rejection};
 
 /// How to render for a person.
@@ -430,7 +431,293 @@ pub fn status_text(s: &Status, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// How many entries of each list `reindex_text` shows; `--json` has all.
+const LISTED: usize = 20;
+
+#[derive(Serialize)]
+struct ReindexView<'a> {
+    dry_run: bool,
+    articles: u64,
+    reread: u64,
+    recovered: &'a [String],
+    body_only: &'a [String],
+    refused: Vec<RefusedView<'a>>,
+    redated: Vec<RedatedView<'a>>,
+    claims_added: Vec<ArticleClaimView<'a>>,
+    claims_removed: Vec<ArticleClaimView<'a>>,
+    changes_added: Vec<ReindexChangeView<'a>>,
+    changes_removed: Vec<ReindexChangeView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RefusedView<'a> {
+    article: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct RedatedView<'a> {
+    article: &'a str,
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize)]
+struct ArticleClaimView<'a> {
+    article: &'a str,
+    date: String,
+    #[serde(flatten)]
+    claim: ClaimView<'a>,
+}
+
+#[derive(Serialize)]
+struct ReindexChangeView<'a> {
+    leader: &'a str,
+    venue: &'a str,
+    kind: &'static str,
+    from: Option<&'static str>,
+    to: &'static str,
+    date: String,
+    article: &'a str,
+    evidence: &'a str,
+}
+
+/// Writes what `reindex` changed as JSON, every claim and change listed.
+pub fn reindex_json(s: &Summary, out: &mut impl Write) -> io::Result<()> {
+    fn claims(list: &[ArticleClaim]) -> Vec<ArticleClaimView<'_>> {
+        list.iter()
+            .map(|c| ArticleClaimView {
+                article: &c.article,
+                date: c.date.to_string(),
+                claim: claim_view(&c.claim),
+            })
+            .collect()
+    }
+    fn changes(list: &[LeaderChange]) -> Vec<ReindexChangeView<'_>> {
+        list.iter()
+            .map(|LeaderChange { leader, change: c }| ReindexChangeView {
+                leader,
+                venue: &c.venue,
+                kind: c.kind.as_str(),
+                from: c.from.map(|s| s.as_str()),
+                to: c.to.as_str(),
+                date: c.date.to_string(),
+                article: &c.article,
+                evidence: &c.evidence,
+            })
+            .collect()
+    }
+    let view = ReindexView {
+        dry_run: s.dry_run,
+        articles: s.articles,
+        reread: s.reread,
+        recovered: &s.recovered,
+        body_only: &s.body_only,
+        refused: s
+            .refused
+            .iter()
+            .map(|(article, reason)| RefusedView { article, reason })
+            .collect(),
+        redated: s
+            .redated
+            .iter()
+            .map(|r| RedatedView {
+                article: &r.article,
+                from: r.from.to_string(),
+                to: r.to.to_string(),
+            })
+            .collect(),
+        claims_added: claims(&s.claims_added),
+        claims_removed: claims(&s.claims_removed),
+        changes_added: changes(&s.changes_added),
+        changes_removed: changes(&s.changes_removed),
+    };
+    json(&view, out)
+}
+
+/// Writes what `reindex` changed for a person: counts, and the first
+/// [`LISTED`] entries of each list.
+pub fn reindex_text(s: &Summary, out: &mut impl Write) -> io::Result<()> {
+    let dry = if s.dry_run {
+        " (dry run: nothing was written)"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "reindexed {} articles{dry}; {} read differently",
+        s.articles, s.reread
+    )?;
+    if !s.recovered.is_empty() {
+        writeln!(
+            out,
+            "{} stored without their bytes (ingested by an older venuewatch) were read from their files again{}",
+            s.recovered.len(),
+            if s.dry_run { "" } else { ", and their bytes are now kept" }
+        )?;
+    }
+    if !s.body_only.is_empty() {
+        writeln!(
+            out,
+            "{} stored without their bytes, and no file holds them any more: extractor run on the stored text, reader not run again",
+            s.body_only.len()
+        )?;
+        capped(out, &s.body_only, |out, name| writeln!(out, "  {name}"))?;
+    }
+    if !s.refused.is_empty() {
+        writeln!(
+            out,
+            "{} the reader now refuses, kept as they were:",
+            s.refused.len()
+        )?;
+        capped(out, &s.refused, |out, (name, reason)| {
+            writeln!(out, "  {name}: {reason}")
+        })?;
+    }
+    if s.is_empty() {
+        return writeln!(out, "no claims, changes or dates differ");
+    }
+    if !s.redated.is_empty() {
+        writeln!(out, "dates: {} articles re-dated", s.redated.len())?;
+        capped(out, &s.redated, |out, r| {
+            writeln!(out, "  {}  {} -> {}", r.article, r.from, r.to)
+        })?;
+    }
+    writeln!(
+        out,
+        "claims: {} added, {} removed",
+        s.claims_added.len(),
+        s.claims_removed.len()
+    )?;
+    let claim = |sign: char| {
+        move |out: &mut dyn Write, c: &ArticleClaim| {
+            let historical = if c.claim.historical {
+                " [historical]"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "  {sign} {} {} {}{historical}  ({}, {})",
+                c.claim.leader,
+                c.claim.stance.as_str(),
+                c.claim.venue,
+                c.article,
+                c.date
+            )
+        }
+    };
+    capped(out, &s.claims_added, claim('+'))?;
+    capped(out, &s.claims_removed, claim('-'))?;
+    writeln!(
+        out,
+        "changes: {} added, {} removed",
+        s.changes_added.len(),
+        s.changes_removed.len()
+    )?;
+    let change = |sign: char| {
+        move |out: &mut dyn Write, LeaderChange { leader, change: c }: &LeaderChange| {
+            writeln!(
+                out,
+                "  {sign} {}  {leader} {} {}: {} -> {}  ({})",
+                c.date,
+                c.kind.as_str(),
+                c.venue,
+                c.from.map(|s| s.as_str()).unwrap_or("none"),
+                c.to.as_str(),
+                c.article
+            )
+        }
+    };
+    capped(out, &s.changes_added, change('+'))?;
+    capped(out, &s.changes_removed, change('-'))
+}
+
+/// Writes the first [`LISTED`] items, then how many more there are.
+fn capped<T>(
+    out: &mut impl Write,
+    items: &[T],
+    mut line: impl FnMut(&mut dyn Write, &T) -> io::Result<()>,
+) -> io::Result<()> {
+    for item in items.iter().take(LISTED) {
+        line(out, item)?;
+    }
+    if items.len() > LISTED {
+        writeln!(
+            out,
+            "  ... and {} more (--json lists all)",
+            items.len() - LISTED
+        )?;
+    }
+    Ok(())
+}
+
 fn json(value: &impl Serialize, out: &mut impl Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Stance;
+    use crate::reindex::Redated;
+
+    fn text(s: &Summary) -> String {
+        let mut out = Vec::new();
+        reindex_text(s, &mut out).expect("render");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn reindex_text_lists_a_few_of_each_and_counts_the_rest() {
+        let claim = |i: usize| ArticleClaim {
+            article: format!("a{i:02}.txt"),
+            date: jiff::civil::date(2026, 1, 5),
+            claim: Claim {
+                leader: "putin".into(),
+                stance: Stance::Proposes,
+                venue: "minsk".into(),
+                evidence: String::new(),
+                speaker: None,
+                historical: i == 0,
+            },
+        };
+        let summary = Summary {
+            dry_run: true,
+            articles: 30,
+            reread: 25,
+            redated: vec![Redated {
+                article: "a00.txt".into(),
+                from: jiff::civil::date(2025, 1, 1),
+                to: jiff::civil::date(2026, 1, 5),
+            }],
+            claims_added: (0..25).map(claim).collect(),
+            ..Summary::default()
+        };
+        let t = text(&summary);
+        assert!(
+            t.starts_with(
+                "reindexed 30 articles (dry run: nothing was written); 25 read differently\n"
+            ),
+            "{t}"
+        );
+        assert!(
+            t.contains("dates: 1 articles re-dated\n  a00.txt  2025-01-01 -> 2026-01-05\n"),
+            "{t}"
+        );
+        assert!(t.contains("claims: 25 added, 0 removed\n  + putin proposes minsk [historical]  (a00.txt, 2026-01-05)\n"), "{t}");
+        assert!(t.contains("  + putin proposes minsk  (a19.txt, 2026-01-05)\n  ... and 5 more (--json lists all)\n"), "{t}");
+        assert!(!t.contains("a20.txt"), "{t}");
+        assert!(t.ends_with("changes: 0 added, 0 removed\n"), "{t}");
+
+        let nothing = text(&Summary {
+            articles: 3,
+            ..Summary::default()
+        });
+        assert_eq!(
+            nothing,
+            "reindexed 3 articles; 0 read differently\nno claims, changes or dates differ\n"
+        );
+    }
 }

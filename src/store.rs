@@ -3,7 +3,10 @@
 //!
 //! Every file version is written in one transaction together with the
 //! positions and changes re-derived from it, so a crash leaves either the
-//! whole article or none of it.
+//! whole article or none of it. An article keeps the bytes it was read from,
+//! so that `reindex` can read it again with other rules; a reindex replaces
+//! claims and compares the change log before and after in one transaction,
+//! which a dry run rolls back.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -12,14 +15,17 @@ use std::time::Duration;
 use jiff::civil::Date;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::article::Article;
+use crate::article::{Article, DateSource};
 use crate::diff::{self, Change, ChangeKind, Derived, Position, Replay, Report, ReportClaim};
 use crate::extract::{Claim, Stance};
 use crate::ingest::FileMeta;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts how many
 /// have run. Append, never edit.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_article_text.sql"),
+];
 
 /// WAL pages between checkpoints while catching up (64 MiB of log at 4 KiB
 /// pages).
@@ -73,10 +79,71 @@ pub struct FileVersion<'a> {
 /// A new content version's reading.
 #[derive(Debug, Clone, Copy)]
 pub struct Content<'a> {
+    /// The file's bytes as read, kept so that the article can be read again.
+    pub raw: &'a [u8],
     /// The decoded article.
     pub article: &'a Article,
     /// Its claims.
     pub claims: &'a [Claim],
+}
+
+/// The text a stored article was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredText {
+    /// The file's bytes as read.
+    Raw(Vec<u8>),
+    /// Only the reader's output, in [`StoredArticle::article`]'s body: the
+    /// article was ingested before raw bytes were kept (schema version 1).
+    BodyOnly,
+}
+
+/// A stored article with what reading it again needs.
+#[derive(Debug, Clone)]
+pub struct StoredArticle {
+    /// The article's row id.
+    pub id: i64,
+    /// Its name (the smallest name of the files holding it).
+    pub name: String,
+    /// Its content hash.
+    pub hash: Vec<u8>,
+    /// The reading stored now: date, date source, title (the body is empty
+    /// unless `text` is [`StoredText::BodyOnly`]).
+    pub article: Article,
+    /// The text it was read from.
+    pub text: StoredText,
+    /// The date to use when the text states none: the stored date when it
+    /// came from a file's modification time already, else the modification
+    /// date of the file the article is named after.
+    pub fallback_date: Date,
+    /// The files holding it now, by name; listed only for a
+    /// [`StoredText::BodyOnly`] article, whose bytes they may still hold.
+    pub paths: Vec<String>,
+}
+
+/// A new reading of a stored article, for [`Writer::reread`].
+#[derive(Debug, Clone, Copy)]
+pub struct Reading<'a> {
+    /// The article as read now.
+    pub article: &'a Article,
+    /// Its claims.
+    pub claims: &'a [Claim],
+    /// Raw bytes to keep from now on, for an article that had none stored.
+    pub raw: Option<&'a [u8]>,
+}
+
+/// What [`Writer::reread`] changed for one article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reread {
+    /// Whether anything stored changed: date, date source, title, claims or
+    /// their evidence.
+    pub rewritten: bool,
+    /// Claims (by leader, stance, venue and whether historical) the new
+    /// reading has and the stored one had not.
+    pub added: Vec<Claim>,
+    /// Claims the stored reading had and the new one has not.
+    pub removed: Vec<Claim>,
+    /// The stored date, when the new reading dates the article differently.
+    pub old_date: Option<Date>,
 }
 
 /// A change with its leader.
@@ -264,6 +331,30 @@ impl Store {
         let mut writer = Writer { tx };
         let value = f(&mut writer)?;
         writer.tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` in one write transaction that holds the write lock from its
+    /// start, and commits it when `commit` is true or rolls it back when it
+    /// is false (a dry run: `f` sees its own writes, nobody else ever does).
+    /// For long work that reads everything before it writes: in WAL mode a
+    /// transaction that began by reading cannot start writing once another
+    /// connection has committed, however long it waits.
+    pub fn rewrite<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&mut Writer) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut writer = Writer { tx };
+        let value = f(&mut writer)?;
+        if commit {
+            writer.tx.commit()?;
+        } else {
+            writer.tx.rollback()?;
+        }
         Ok(value)
     }
 
@@ -523,6 +614,189 @@ impl Writer<'_> {
         self.tx.execute("DELETE FROM dirty", [])?;
         Ok(added)
     }
+
+    // Reading stored articles again (`reindex`).
+
+    /// How many articles are stored.
+    pub fn article_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .tx
+            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?)
+    }
+
+    /// Up to `limit` stored articles with row ids above `after`, by id: one
+    /// page of the articles to read again, so that memory stays flat however
+    /// many there are.
+    pub fn stored_articles(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT a.id, a.name, a.hash, a.date, a.date_source, a.title, t.raw, t.body,
+                 (SELECT f.mtime_ns FROM files f WHERE f.article_id = a.id ORDER BY f.name, f.path LIMIT 1)
+             FROM articles a LEFT JOIN article_text t ON t.article_id = a.id
+             WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
+        )?;
+        let mut rows = stmt.query(params![after, limit as i64])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(1)?;
+            let date = parse_date(&r.get::<_, String>(3)?)?;
+            let source: String = r.get(4)?;
+            let date_source = DateSource::parse(&source)
+                .ok_or_else(|| StoreError::Invalid(format!("date source {source:?}")))?;
+            let (text, body) = match (r.get::<_, Option<Vec<u8>>>(6)?, r.get(7)?) {
+                (Some(raw), _) => (StoredText::Raw(raw), String::new()),
+                (None, Some(body)) => (StoredText::BodyOnly, body),
+                (None, None) => {
+                    return Err(StoreError::Invalid(format!(
+                        "article {name} has no stored text"
+                    )))
+                }
+            };
+            let mtime_ns: Option<i64> = r.get(8)?;
+            let fallback_date = match (date_source, mtime_ns) {
+                (DateSource::Mtime, _) | (_, None) => date,
+                (_, Some(mtime_ns)) => FileMeta {
+                    size: 0,
+                    mtime_ns,
+                    inode: 0,
+                }
+                .mtime_date(),
+            };
+            out.push(StoredArticle {
+                id: r.get(0)?,
+                name,
+                hash: r.get(2)?,
+                article: Article {
+                    date,
+                    date_source,
+                    title: r.get(5)?,
+                    body,
+                },
+                text,
+                fallback_date,
+                paths: Vec::new(),
+            });
+        }
+        drop(rows);
+        // Only an article without raw bytes needs its files: they may still
+        // hold the bytes.
+        let mut paths = self
+            .tx
+            .prepare_cached("SELECT path FROM files WHERE article_id = ?1 ORDER BY name, path")?;
+        for a in out.iter_mut().filter(|a| a.text == StoredText::BodyOnly) {
+            a.paths = paths
+                .query_map([a.id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(out)
+    }
+
+    /// Replaces the stored reading of article `id` (date, date source, title
+    /// and claims) with `reading`, and keeps `reading.raw` as its text when
+    /// given. A report whose claims or date change is one report gone and
+    /// another added, so the leaders of its old and its new claims are
+    /// marked for a full replay by [`Writer::derive`]. Writes no claims when
+    /// the reading is what is stored.
+    pub fn reread(&mut self, id: i64, reading: Reading) -> Result<Reread, StoreError> {
+        let tx = &self.tx;
+        if let Some(raw) = reading.raw {
+            tx.prepare_cached(
+                "UPDATE article_text SET raw = ?2, body = NULL WHERE article_id = ?1",
+            )?
+            .execute(params![id, raw])?;
+        }
+        let (name, hash, date, source, title): (String, Vec<u8>, String, String, Option<String>) =
+            tx.prepare_cached(
+                "SELECT name, hash, date, date_source, title FROM articles WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::Invalid(format!("no article has id {id}")))?;
+        let old_date = parse_date(&date)?;
+        let old = article_claims(tx, id)?;
+        let a = reading.article;
+        if old == reading.claims
+            && (old_date, source.as_str(), &title) == (a.date, a.date_source.as_str(), &a.title)
+        {
+            return Ok(Reread::default());
+        }
+        mark_article(tx, id, Mark::Moved)?;
+        tx.prepare_cached("DELETE FROM claims WHERE article_id = ?1")?
+            .execute([id])?;
+        tx.prepare_cached(
+            "UPDATE articles SET date = ?2, date_source = ?3, title = ?4 WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            a.date.to_string(),
+            a.date_source.as_str(),
+            a.title
+        ])?;
+        insert_claims(tx, id, a.date, &name, &hash, reading.claims)?;
+        mark_article(tx, id, Mark::Moved)?;
+        Ok(Reread {
+            rewritten: true,
+            added: claims_missing_from(reading.claims, &old),
+            removed: claims_missing_from(&old, reading.claims),
+            old_date: (old_date != a.date).then_some(old_date),
+        })
+    }
+
+    /// Keeps a copy of the change log (without diffs) in a temporary table
+    /// of this transaction, for [`Writer::changes_since_snapshot`].
+    pub fn snapshot_changes(&mut self) -> Result<(), StoreError> {
+        self.tx.execute_batch(
+            "DROP TABLE IF EXISTS temp.changes_before;
+             CREATE TEMP TABLE changes_before AS
+                 SELECT leader, venue, kind, from_stance, to_stance, date, article, hash, seq,
+                        previous_article, evidence
+                 FROM main.changes;
+             CREATE INDEX temp.changes_before_key ON changes_before (leader, date, article, hash);",
+        )?;
+        Ok(())
+    }
+
+    /// The changes in the log now that the snapshot lacks (added, with their
+    /// diffs) and those of the snapshot the log lacks now (removed, without),
+    /// each oldest first; drops the snapshot. A change is the same change
+    /// when its leader, venue, kind, stances, date and article are: a new
+    /// evidence sentence or diff for it is not a change of the log.
+    pub fn changes_since_snapshot(
+        &mut self,
+    ) -> Result<(Vec<LeaderChange>, Vec<LeaderChange>), StoreError> {
+        let same = "o.leader = n.leader AND o.date = n.date AND o.article = n.article
+             AND o.hash = n.hash AND o.venue = n.venue AND o.kind = n.kind
+             AND o.from_stance IS n.from_stance AND o.to_stance = n.to_stance";
+        let added = {
+            let mut stmt = self.tx.prepare(&format!(
+                "SELECT n.leader, n.venue, n.kind, n.from_stance, n.to_stance, n.date, n.article,
+                        n.previous_article, n.evidence, n.diff
+                 FROM main.changes n
+                 WHERE NOT EXISTS (SELECT 1 FROM temp.changes_before o WHERE {same})
+                 ORDER BY n.date, n.article, n.hash, n.leader, n.seq"
+            ))?;
+            let rows = stmt.query([])?;
+            read_changes(rows)?
+        };
+        let removed = {
+            let mut stmt = self.tx.prepare(&format!(
+                "SELECT o.leader, o.venue, o.kind, o.from_stance, o.to_stance, o.date, o.article,
+                        o.previous_article, o.evidence, ''
+                 FROM temp.changes_before o
+                 WHERE NOT EXISTS (SELECT 1 FROM main.changes n WHERE {same})
+                 ORDER BY o.date, o.article, o.hash, o.leader, o.seq"
+            ))?;
+            let rows = stmt.query([])?;
+            read_changes(rows)?
+        };
+        self.tx.execute_batch("DROP TABLE temp.changes_before")?;
+        Ok((added, removed))
+    }
 }
 
 fn is_unchanged(conn: &Connection, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
@@ -594,8 +868,8 @@ fn insert_article(
 ) -> Result<i64, StoreError> {
     let a = content.article;
     tx.prepare_cached(
-        "INSERT INTO articles (hash, name, date, date_source, title, body, size, ingested_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO articles (hash, name, date, date_source, title, size, ingested_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         file.hash,
@@ -603,23 +877,37 @@ fn insert_article(
         a.date.to_string(),
         a.date_source.as_str(),
         a.title,
-        a.body,
         file.meta.size,
         now()
     ])?;
     let id = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO article_text (article_id, raw) VALUES (?1, ?2)")?
+        .execute(params![id, content.raw])?;
+    insert_claims(tx, id, a.date, file.name, file.hash, content.claims)?;
+    Ok(id)
+}
+
+/// Writes an article's claims, each with the article's timeline key.
+fn insert_claims(
+    tx: &Transaction,
+    article_id: i64,
+    date: Date,
+    name: &str,
+    hash: &[u8],
+    claims: &[Claim],
+) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO claims (article_id, seq, date, name, hash, leader, stance, venue, evidence, speaker, historical)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
-    let date = a.date.to_string();
-    for (seq, c) in content.claims.iter().enumerate() {
+    let date = date.to_string();
+    for (seq, c) in claims.iter().enumerate() {
         stmt.execute(params![
-            id,
+            article_id,
             seq,
             date,
-            file.name,
-            file.hash,
+            name,
+            hash,
             c.leader,
             c.stance.as_str(),
             c.venue,
@@ -628,7 +916,44 @@ fn insert_article(
             c.historical
         ])?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// An article's claims in text order.
+fn article_claims(tx: &Transaction, article_id: i64) -> Result<Vec<Claim>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT leader, stance, venue, evidence, speaker, historical FROM claims
+         WHERE article_id = ?1 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([article_id])?;
+    let mut claims = Vec::new();
+    while let Some(r) = rows.next()? {
+        claims.push(Claim {
+            leader: r.get(0)?,
+            stance: parse_stance(&r.get::<_, String>(1)?)?,
+            venue: r.get(2)?,
+            evidence: r.get(3)?,
+            speaker: r.get(4)?,
+            historical: r.get(5)?,
+        });
+    }
+    Ok(claims)
+}
+
+/// What makes two claims the same claim for `reindex`'s diff: not the
+/// evidence sentence or the speaker, which a rule change may pick
+/// differently for the same position.
+fn claim_identity(c: &Claim) -> (&str, Stance, &str, bool) {
+    (&c.leader, c.stance, &c.venue, c.historical)
+}
+
+/// `a` without the claims `b` has too, by [`claim_identity`].
+fn claims_missing_from(a: &[Claim], b: &[Claim]) -> Vec<Claim> {
+    let b: HashSet<_> = b.iter().map(claim_identity).collect();
+    a.iter()
+        .filter(|c| !b.contains(&claim_identity(c)))
+        .cloned()
+        .collect()
 }
 
 /// Sets an article's name to the smallest name of the files holding it, so
@@ -1102,42 +1427,36 @@ fn positions(conn: &Connection, leader: Option<&str>) -> Result<Vec<LeaderPositi
 /// The change log, oldest first.
 fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<Vec<LeaderChange>, StoreError> {
     let mut stmt = conn.prepare_cached(
-            "SELECT leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
-             FROM changes
-             WHERE (?1 IS NULL OR leader = ?1) AND (?2 IS NULL OR date >= ?2)
-             ORDER BY date, article, hash, leader, seq",
-        )?;
+        "SELECT leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
+         FROM changes
+         WHERE (?1 IS NULL OR leader = ?1) AND (?2 IS NULL OR date >= ?2)
+         ORDER BY date, article, hash, leader, seq",
+    )?;
     let since = filter.since.map(|d| d.to_string());
-    let rows = stmt.query_map(params![filter.leader, since], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-            r.get::<_, Option<String>>(7)?,
-            r.get::<_, String>(8)?,
-            r.get::<_, String>(9)?,
-        ))
-    })?;
+    let rows = stmt.query(params![filter.leader, since])?;
+    read_changes(rows)
+}
+
+/// Rows of (leader, venue, kind, from_stance, to_stance, date, article,
+/// previous_article, evidence, diff) as changes.
+fn read_changes(mut rows: rusqlite::Rows) -> Result<Vec<LeaderChange>, StoreError> {
     let mut out = Vec::new();
-    for row in rows {
-        let (leader, venue, kind, from, to, date, article, previous_article, evidence, diff) = row?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(2)?;
+        let from: Option<String> = r.get(3)?;
         out.push(LeaderChange {
-            leader,
+            leader: r.get(0)?,
             change: Change {
-                venue,
+                venue: r.get(1)?,
                 kind: ChangeKind::parse(&kind)
                     .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
                 from: from.as_deref().map(parse_stance).transpose()?,
-                to: parse_stance(&to)?,
-                date: parse_date(&date)?,
-                article,
-                previous_article,
-                evidence,
-                diff,
+                to: parse_stance(&r.get::<_, String>(4)?)?,
+                date: parse_date(&r.get::<_, String>(5)?)?,
+                article: r.get(6)?,
+                previous_article: r.get(7)?,
+                evidence: r.get(8)?,
+                diff: r.get(9)?,
             },
         });
     }
@@ -1207,6 +1526,7 @@ mod tests {
         store
             .write(|w| {
                 let content = (!w.has_content(hash)?).then_some(Content {
+                    raw: hash,
                     article: &a,
                     claims,
                 });
@@ -1286,6 +1606,7 @@ mod tests {
                     w.record(
                         &file,
                         Some(Content {
+                            raw: hash,
                             article: &a,
                             claims,
                         }),
@@ -1425,6 +1746,7 @@ mod tests {
                     w.record(
                         &file,
                         Some(Content {
+                            raw: hash,
                             article: &a,
                             claims: &claims,
                         }),
@@ -1546,6 +1868,201 @@ mod tests {
                 .expect("v"),
             MIGRATIONS.len()
         );
+    }
+
+    #[test]
+    fn a_version_1_database_with_articles_upgrades_to_version_2() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("db");
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(MIGRATIONS[0]).expect("0001");
+        conn.pragma_update(None, "user_version", 1).expect("v1");
+        conn.execute_batch(
+            "INSERT INTO articles (id, hash, name, date, date_source, title, body, size, ingested_at)
+                 VALUES (7, x'01', 'a.txt', '2026-01-05', 'header', 'Talks', 'Putin invited Zelensky to Moscow.', 40, 'then');
+             INSERT INTO files (path, name, article_id, size, mtime_ns, inode) VALUES ('/a.txt', 'a.txt', 7, 40, 1, 1);
+             INSERT INTO claims (article_id, seq, date, name, hash, leader, stance, venue, evidence, speaker, historical)
+                 VALUES (7, 0, '2026-01-05', 'a.txt', x'01', 'putin', 'proposes', 'moscow', 'Putin invited Zelensky to Moscow.', NULL, 0);",
+        )
+        .expect("rows");
+        drop(conn);
+
+        let mut s = Store::open(&path).expect("upgrade");
+        assert_eq!(s.schema_version().expect("v"), 2);
+        let c = s.counts().expect("counts");
+        assert_eq!((c.articles, c.files, c.claims), (1, 1, 1));
+        let columns: Vec<String> = s
+            .conn
+            .prepare("SELECT name FROM pragma_table_info('articles')")
+            .expect("columns")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert!(!columns.iter().any(|c| c == "body"), "{columns:?}");
+        let stored = s
+            .rewrite(false, |w| w.stored_articles(0, 10))
+            .expect("read");
+        assert_eq!(stored.len(), 1);
+        let a = &stored[0];
+        assert_eq!(a.text, StoredText::BodyOnly);
+        assert_eq!(a.article.body, "Putin invited Zelensky to Moscow.");
+        assert_eq!(a.article.title.as_deref(), Some("Talks"));
+        assert_eq!(a.article.date_source, DateSource::Header);
+        assert_eq!(a.paths, ["/a.txt"]);
+        assert_eq!(
+            a.fallback_date,
+            jiff::civil::date(1970, 1, 1),
+            "the file's mtime"
+        );
+        // Replacing the file drops the article and, with it, its text.
+        put(&mut s, "/a.txt", b"h2", 1, &[]);
+        let texts: u64 = s
+            .conn
+            .query_row("SELECT COUNT(*) FROM article_text", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(texts, 1);
+    }
+
+    /// Rereads the article at `path` with `claims` dated `day`, derives, and
+    /// returns what changed: the reread, changes added and removed.
+    fn reread(
+        s: &mut Store,
+        commit: bool,
+        name: &str,
+        day: i8,
+        claims: &[Claim],
+    ) -> (Reread, Vec<LeaderChange>, Vec<LeaderChange>) {
+        s.rewrite(commit, |w| {
+            w.snapshot_changes()?;
+            let stored = w.stored_articles(0, 100)?;
+            let a = stored.iter().find(|a| a.name == name).expect("stored");
+            assert_eq!(a.text, StoredText::Raw(a.hash.clone()), "raw bytes kept");
+            let mut article = a.article.clone();
+            article.date = jiff::civil::date(2026, 1, day);
+            let r = w.reread(
+                a.id,
+                Reading {
+                    article: &article,
+                    claims,
+                    raw: None,
+                },
+            )?;
+            w.derive(&mut |_| {})?;
+            let (added, removed) = w.changes_since_snapshot()?;
+            Ok((r, added, removed))
+        })
+        .expect("reread")
+    }
+
+    #[test]
+    fn rereading_replaces_claims_and_reports_what_changed() {
+        let mut s = Store::in_memory().expect("db");
+        put(
+            &mut s,
+            "/a",
+            b"h1",
+            1,
+            &[claim("putin", Stance::Proposes, "moscow")],
+        );
+        put(
+            &mut s,
+            "/b",
+            b"h2",
+            5,
+            &[claim("putin", Stance::Rejects, "moscow")],
+        );
+        put(
+            &mut s,
+            "/c",
+            b"h3",
+            9,
+            &[claim("zelensky", Stance::Proposes, "kyiv")],
+        );
+
+        // The same reading changes nothing.
+        let same = [claim("putin", Stance::Rejects, "moscow")];
+        let (r, added, removed) = reread(&mut s, true, "b", 5, &same);
+        assert_eq!(r, Reread::default());
+        assert!(added.is_empty() && removed.is_empty());
+
+        // Another claim: the reversal goes, a new position comes.
+        let other = [claim("putin", Stance::Proposes, "kyiv")];
+        let (r, added, removed) = reread(&mut s, true, "b", 5, &other);
+        assert!(r.rewritten);
+        assert_eq!(r.added, other);
+        assert_eq!(r.removed, same);
+        assert_eq!(r.old_date, None);
+        let show = |l: &[LeaderChange]| -> Vec<(String, String, &'static str)> {
+            l.iter()
+                .map(|c| {
+                    (
+                        c.leader.clone(),
+                        c.change.venue.clone(),
+                        c.change.kind.as_str(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(show(&added), [("putin".into(), "kyiv".into(), "new")]);
+        assert_eq!(
+            show(&removed),
+            [("putin".into(), "moscow".into(), "reversed")]
+        );
+        assert_eq!(added[0].change.article, "b");
+        assert_matches_replay(&s, "putin", "after a reread");
+
+        // A new date moves the report in the timeline: a now comes after b.
+        let (r, _, _) = reread(
+            &mut s,
+            true,
+            "a",
+            20,
+            &[claim("putin", Stance::Proposes, "moscow")],
+        );
+        assert_eq!(r.old_date, Some(jiff::civil::date(2026, 1, 1)));
+        assert!(r.added.is_empty() && r.removed.is_empty());
+        assert_matches_replay(&s, "putin", "after a re-date");
+        let stored: Vec<String> = s
+            .timeline("putin")
+            .expect("timeline")
+            .steps
+            .iter()
+            .map(|step| step.article.clone())
+            .collect();
+        assert_eq!(stored, ["b", "a"]);
+    }
+
+    #[test]
+    fn a_rewrite_rolled_back_leaves_everything_as_it_was() {
+        let mut s = Store::in_memory().expect("db");
+        put(
+            &mut s,
+            "/a",
+            b"h1",
+            1,
+            &[claim("putin", Stance::Proposes, "moscow")],
+        );
+        let all = ChangeFilter::default();
+        let before = (
+            s.counts().expect("c"),
+            s.positions().expect("p"),
+            s.changes(&all).expect("c"),
+        );
+        let (r, added, removed) = reread(
+            &mut s,
+            false,
+            "a",
+            3,
+            &[claim("putin", Stance::Rejects, "minsk")],
+        );
+        assert!(r.rewritten && added.len() == 1 && removed.len() == 1);
+        let after = (
+            s.counts().expect("c"),
+            s.positions().expect("p"),
+            s.changes(&all).expect("c"),
+        );
+        assert_eq!(before, after);
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod cli;
 mod daemon;
 mod faults;
 mod fuzz;
+mod reindex;
 mod report;
 mod service;
 mod util;

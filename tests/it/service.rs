@@ -132,7 +132,7 @@ fn status_reports_counts_rejections_and_last_ingest() {
     std::fs::write(ws.dir.join("bin.txt"), b"\x00\x01\x02binary").expect("bin");
     ws.run(&["ingest"]);
     let s = ws.json(&["status", "--json"]);
-    assert_eq!(s["schema_version"], 1);
+    assert_eq!(s["schema_version"], 2);
     assert_eq!(s["articles"], 1);
     assert_eq!(s["daemon_running"], false);
     assert!(s["last_ingest"].is_string());
