@@ -143,10 +143,15 @@ impl Pipeline {
     /// path for catching up with a backlog: one commit for many articles
     /// (each still whole or absent), and the files read, decoded and
     /// extracted on every core while the database work stays on one.
+    ///
+    /// `seen` is called once per file as soon as it is read and extracted
+    /// or found unchanged, from whichever thread did it: how a caller shows
+    /// progress finer than a batch without this module knowing how.
     pub fn ingest_batch(
         &mut self,
         paths: &[PathBuf],
         stop: &(dyn Fn() -> bool + Sync),
+        seen: &(dyn Fn() + Sync),
     ) -> Result<Vec<(PathBuf, Outcome)>, StoreError> {
         let mut files = Vec::with_capacity(paths.len());
         let mut steps: Vec<Option<Step>> = Vec::with_capacity(paths.len());
@@ -155,6 +160,7 @@ impl Pipeline {
             let file = FileRef::new(path);
             if self.store.is_unchanged(&file.key, file.meta)? {
                 steps.push(Some(Step::Done(Outcome::Unchanged)));
+                seen();
             } else {
                 todo.push(files.len());
                 steps.push(None);
@@ -173,7 +179,11 @@ impl Pipeline {
                         chunk
                             .iter()
                             .take_while(|_| !stop())
-                            .map(|&i| (i, prepare(&files[i], extractor, max_size)))
+                            .map(|&i| {
+                                let step = prepare(&files[i], extractor, max_size);
+                                seen();
+                                (i, step)
+                            })
                             .collect()
                     })
                 })

@@ -6,5 +6,6 @@ mod daemon;
 mod faults;
 mod fuzz;
 mod report;
+mod review;
 mod service;
 mod util;
