@@ -1,6 +1,7 @@
 //! Command-line interface: clap arguments -> a validated [`Config`] -> the
 //! library's commands. The only module (with `main`) that uses `anyhow`.
 
+use std::ffi::OsStr;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,8 +19,9 @@ use crate::filter::Filter;
 use crate::ingest;
 use crate::lexicon::Lexicon;
 use crate::pipeline::Pipeline;
+use crate::progress::{Bars, Progress};
 use crate::reindex;
-use crate::report::{self, Style};
+use crate::report::{self, Format, Style};
 use crate::service::StateLock;
 use crate::store::{self, ChangeFilter, Store};
 
@@ -48,6 +50,9 @@ pub struct Args {
     /// A TOML config file [default: /etc/venuewatch/venuewatch.toml if present].
     #[arg(long, global = true, env = "VENUEWATCH_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Color on stdout: `auto` when it is a terminal and NO_COLOR is unset.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -62,6 +67,70 @@ pub enum LogFormat {
     Pretty,
     /// For journald, Loki and friends: one JSON object per line.
     Json,
+}
+
+/// When stdout gets ANSI colors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// When stdout is a terminal and `NO_COLOR` is unset or empty.
+    #[default]
+    Auto,
+    /// Always, even into a pipe or file (`less -R`).
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to color, given whether stdout is a terminal and the value of
+    /// `NO_COLOR` (<https://no-color.org>: set and not empty means no color,
+    /// unless asked for explicitly).
+    fn resolve(self, terminal: bool, no_color: Option<&OsStr>) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => terminal && no_color.is_none_or(OsStr::is_empty),
+        }
+    }
+}
+
+/// An output format of the query commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// For a person.
+    Text,
+    /// A pretty-printed JSON list.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// Markdown tables (and for `changes`, headings and diff blocks).
+    Markdown,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// How a query command prints: `--format`, or `--json` for `--format json`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Output {
+    /// Output format [default: text].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// Print JSON (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl Output {
+    fn format(&self) -> Format {
+        match (self.json, self.format) {
+            (true, _) => Format::Json,
+            (false, None | Some(FormatArg::Text)) => Format::Text,
+            (false, Some(FormatArg::Json)) => Format::Json,
+            (false, Some(FormatArg::Jsonl)) => Format::Jsonl,
+            (false, Some(FormatArg::Markdown)) => Format::Markdown,
+            (false, Some(FormatArg::Csv)) => Format::Csv,
+        }
+    }
 }
 
 /// The config file's keys; flags and environment variables override them.
@@ -132,9 +201,9 @@ pub enum Command {
     },
     /// Print the current position table: one row per leader and venue.
     Positions {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
+        /// How to print.
+        #[command(flatten)]
+        output: Output,
     },
     /// Print the change log, oldest first.
     Changes {
@@ -144,17 +213,17 @@ pub enum Command {
         /// Only changes on or after this date (YYYY-MM-DD).
         #[arg(long)]
         since: Option<Date>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
+        /// How to print.
+        #[command(flatten)]
+        output: Output,
     },
     /// Print every report that gave a leader a claim, with the position after it.
     Timeline {
         /// The leader id (`putin`).
         leader: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
+        /// How to print.
+        #[command(flatten)]
+        output: Output,
     },
     /// Write a self-contained HTML report: per leader, a timeline chart of
     /// every claim, the current positions and the change log with diffs.
@@ -260,6 +329,15 @@ impl Config {
         Ok(Extractor::new(lexicon))
     }
 
+    /// The extractor, to mark venues and cues in evidence shown to a person;
+    /// without it (a lexicon that no longer loads) evidence is shown plain,
+    /// which is no reason to fail a query.
+    fn marker(&self) -> Option<Extractor> {
+        self.extractor()
+            .inspect_err(|err| tracing::warn!("evidence shown unmarked: {err:#}"))
+            .ok()
+    }
+
     fn pipeline(&self) -> anyhow::Result<Pipeline> {
         let extractor = self.extractor()?;
         let store = self.open_for_writing()?;
@@ -268,13 +346,14 @@ impl Config {
 }
 
 /// Sets up `tracing` to stderr in `format`, honouring `RUST_LOG` (default
-/// `info`).
-fn init_logging(format: LogFormat) {
+/// `info`), printing above any progress `bars`.
+fn init_logging(format: LogFormat, bars: &Bars) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let writer = bars.log_writer();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(move || writer.clone());
     match format {
         LogFormat::Pretty => builder.with_ansi(std::io::stderr().is_terminal()).init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
@@ -284,10 +363,18 @@ fn init_logging(format: LogFormat) {
 /// Runs a parsed command line.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config::from_args(&args)?;
-    init_logging(config.log_format);
+    // Only a long run shows progress; elsewhere stderr carries the log alone.
+    let bars = match args.command {
+        Command::Ingest { .. } | Command::Reindex { .. } => Bars::on_stderr(),
+        _ => Bars::hidden(),
+    };
+    init_logging(config.log_format, &bars);
     let mut out = std::io::stdout().lock();
     let style = Style {
-        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: args.color.resolve(
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        ),
     };
     match args.command {
         Command::Watch { .. } => {
@@ -311,12 +398,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 paths
             };
+            // Files named one by one give a known total; a folder is walked
+            // as it is ingested, and counting it first would walk it twice.
+            let total = paths
+                .iter()
+                .all(|p| p.is_file())
+                .then_some(paths.len() as u64);
             let files = expand(&paths, &config.filter)?;
             let pipeline = Arc::new(Mutex::new(config.pipeline()?));
+            let progress = bars.start(total, "ingest");
+            let observer = Arc::new(Shown(progress.clone()));
             let tally = runtime()?.block_on(async {
                 let shutdown = Shutdown::on(daemon::signal());
-                daemon::ingest_all(&pipeline, files, &shutdown).await
+                daemon::ingest_all(&pipeline, files, &shutdown, observer).await
             })?;
+            progress.finish();
             report::tally(&tally, &mut out)?;
         }
         Command::Reindex { dry_run, json } => {
@@ -331,12 +427,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 dry_run,
                 max_size: config.max_size,
             };
-            let progress = |p: reindex::Progress| {
-                if let reindex::Progress::Start { articles } = p {
+            // The bar starts when the count of stored articles is known.
+            let bar: std::sync::OnceLock<Progress> = std::sync::OnceLock::new();
+            let progress = |p: reindex::Progress| match p {
+                reindex::Progress::Start { articles } => {
                     tracing::info!(articles, dry_run, "reindexing");
+                    let _ = bar.set(bars.start(Some(articles), "reindex"));
+                }
+                reindex::Progress::Article { .. } => {
+                    if let Some(bar) = bar.get() {
+                        bar.inc(1);
+                    }
+                }
+                reindex::Progress::Deriving => {
+                    if let Some(bar) = bar.get() {
+                        bar.set_message("deriving positions");
+                    }
                 }
             };
             let summary = reindex::run(&mut store, &extractor, options, &progress)?;
+            if let Some(bar) = bar.get() {
+                bar.finish();
+            }
             if json {
                 report::reindex_json(&summary, &mut out)?;
             } else {
@@ -372,34 +484,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Positions { json } => {
+        Command::Positions { output } => {
             let positions = config.open_for_reading()?.positions()?;
-            if json {
-                report::positions_json(&positions, &mut out)?;
-            } else {
-                report::positions_text(&positions, &mut out)?;
-            }
+            report::render_positions(output.format(), &positions, &mut out)?;
         }
         Command::Changes {
             leader,
             since,
-            json,
+            output,
         } => {
             let filter = ChangeFilter { leader, since };
             let changes = config.open_for_reading()?.changes(&filter)?;
-            if json {
-                report::changes_json(&changes, &mut out)?;
-            } else {
-                report::changes_text(&changes, style, &mut out)?;
-            }
+            let format = output.format();
+            let marker = match format.shows_marks(style) && !changes.is_empty() {
+                true => config.marker(),
+                false => None,
+            };
+            let marks = |c: &store::LeaderChange| match &marker {
+                Some(ex) => ex.marks(&c.change.evidence, &c.leader, &c.change.venue),
+                None => Vec::new(),
+            };
+            report::render_changes(format, &changes, style, &marks, &mut out)?;
         }
-        Command::Timeline { leader, json } => {
+        Command::Timeline { leader, output } => {
             let derived = config.open_for_reading()?.timeline(&leader)?;
-            if json {
-                report::timeline_json(&derived.steps, &mut out)?;
-            } else {
-                report::timeline_text(&leader, &derived.steps, &mut out)?;
-            }
+            report::render_timeline(output.format(), &leader, &derived.steps, &mut out)?;
         }
         Command::Report { html } => {
             let store = config.open_for_reading()?;
@@ -495,6 +604,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A backlog's progress shown on a bar.
+struct Shown(Progress);
+
+impl daemon::Observer for Shown {
+    fn file_seen(&self) {
+        self.0.inc(1);
+    }
+
+    fn deriving(&self) {
+        self.0.set_message("deriving positions");
+    }
+}
+
+/// Whether `err` is a write to a closed pipe, as when the output is piped
+/// into `head` or a pager quit early: like `git log`, not worth a message.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -517,4 +648,75 @@ fn expand(paths: &[PathBuf], filter: &Filter) -> anyhow::Result<impl Iterator<It
         }
     }
     Ok(sources.into_iter().flatten())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn color_follows_the_flag_the_terminal_and_no_color() {
+        let unset = None;
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        let cases = [
+            (ColorWhen::Auto, true, unset, true),
+            (ColorWhen::Auto, false, unset, false),
+            (ColorWhen::Auto, true, set, false),
+            (ColorWhen::Auto, true, empty, true),
+            (ColorWhen::Always, false, set, true),
+            (ColorWhen::Never, true, unset, false),
+        ];
+        for (when, terminal, no_color, want) in cases {
+            assert_eq!(
+                when.resolve(terminal, no_color),
+                want,
+                "{when:?} terminal={terminal} NO_COLOR={no_color:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_is_no_error_worth_reporting() {
+        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        assert!(is_broken_pipe(
+            &anyhow::Error::from(pipe).context("writing to stdout")
+        ));
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert!(!is_broken_pipe(&anyhow::Error::from(full)));
+    }
+
+    fn format_of(args: &[&str]) -> Option<Format> {
+        let args = Args::try_parse_from([&["venuewatch"], args].concat()).ok()?;
+        match args.command {
+            Command::Changes { output, .. }
+            | Command::Positions { output }
+            | Command::Timeline { output, .. } => Some(output.format()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn json_is_an_alias_of_format_json() {
+        assert_eq!(format_of(&["changes"]), Some(Format::Text));
+        assert_eq!(format_of(&["changes", "--json"]), Some(Format::Json));
+        assert_eq!(
+            format_of(&["positions", "--format", "json"]),
+            Some(Format::Json)
+        );
+        assert_eq!(
+            format_of(&["timeline", "putin", "--format", "jsonl"]),
+            Some(Format::Jsonl)
+        );
+        assert_eq!(
+            format_of(&["changes", "--format", "csv"]),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            format_of(&["changes", "--format", "markdown"]),
+            Some(Format::Markdown)
+        );
+        assert_eq!(format_of(&["changes", "--json", "--format", "csv"]), None);
+        assert_eq!(format_of(&["changes", "--format", "yaml"]), None);
+    }
 }

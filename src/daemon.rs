@@ -119,15 +119,31 @@ async fn blocking<T: Send + 'static>(
     .unwrap_or_else(|join| Err(StoreError::Invalid(format!("ingest task failed: {join}"))))
 }
 
+/// Told how a backlog goes, from any thread: how `ingest` shows progress
+/// without this module knowing about terminals. Both methods do nothing by
+/// default.
+pub trait Observer: Send + Sync {
+    /// A file was recorded, or found unchanged.
+    fn file_seen(&self) {}
+    /// The files are recorded; positions are being derived.
+    fn deriving(&self) {}
+}
+
+/// Observes nothing: the daemon runs unattended and its log says what it
+/// ingests.
+impl Observer for () {}
+
 /// Ingests a backlog of `paths` in batches, then brings positions up to
-/// date. Stops between articles when `shutdown` is requested. Returns the
-/// tally, the files to try again once they settle (being written), and the
-/// files of batches the database could not take.
+/// date. Stops between articles when `shutdown` is requested. Calls `tick`
+/// after each batch and tells `observer` of each file. Returns the tally, the
+/// files to try again once they settle (being written), and the files of
+/// batches the database could not take.
 async fn catch_up(
     pipeline: &Arc<Mutex<Pipeline>>,
     mut paths: impl Iterator<Item = PathBuf>,
     shutdown: &Shutdown,
     mut tick: impl FnMut(),
+    observer: &Arc<dyn Observer>,
 ) -> (Tally, Vec<PathBuf>, Vec<PathBuf>) {
     let mut tally = Tally::default();
     let mut deferred = Vec::new();
@@ -166,6 +182,7 @@ async fn catch_up(
         match written {
             Ok(done) => {
                 for (path, outcome) in done {
+                    observer.file_seen();
                     tally.add(&outcome);
                     if matches!(outcome, Outcome::Deferred(_)) {
                         deferred.push(path);
@@ -192,6 +209,7 @@ async fn catch_up(
     }
     // Positions are derived even after a shutdown request: it is quick, and
     // the marks would otherwise wait for the next start.
+    observer.deriving();
     match blocking(pipeline, |p| {
         if let Err(err) = p.store().set_backlog(false) {
             warn!("cannot sync the backlog now: {err}; the next checkpoint will");
@@ -207,13 +225,14 @@ async fn catch_up(
 }
 
 /// Ingests `paths` (the `ingest` command) until done or `shutdown` is
-/// requested.
+/// requested, telling `observer` how it goes (for a progress bar).
 pub async fn ingest_all(
     pipeline: &Arc<Mutex<Pipeline>>,
     paths: impl Iterator<Item = PathBuf>,
     shutdown: &Shutdown,
+    observer: Arc<dyn Observer>,
 ) -> Result<Tally, StoreError> {
-    let (tally, _, failed) = catch_up(pipeline, paths, shutdown, || {}).await;
+    let (tally, _, failed) = catch_up(pipeline, paths, shutdown, || {}, &observer).await;
     match failed.len() {
         0 => Ok(tally),
         n => Err(StoreError::Invalid(format!(
@@ -389,8 +408,15 @@ impl Daemon {
     async fn scan(&mut self, shutdown: &Shutdown) {
         let paths = ingest::walk(&self.dir, &self.filter);
         let watchdog = &mut self.watchdog;
-        let (_, deferred, failed) =
-            catch_up(&self.pipeline, paths, shutdown, || watchdog.tick()).await;
+        let unobserved: Arc<dyn Observer> = Arc::new(());
+        let (_, deferred, failed) = catch_up(
+            &self.pipeline,
+            paths,
+            shutdown,
+            || watchdog.tick(),
+            &unobserved,
+        )
+        .await;
         // Still being written: read again once they settle.
         for path in deferred.into_iter().filter(|p| p.exists()) {
             self.retry.settle(path);

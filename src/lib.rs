@@ -18,7 +18,8 @@
 //! - [`store`]: the only module importing `rusqlite`.
 //! - [`service`]: the state lock and the systemd notify protocol.
 //! - [`diff`]: pure; a leader's reports -> positions and changes with diffs.
-//! - [`report`]: renders results as text or JSON.
+//! - [`report`]: renders results as text, JSON, JSON lines, Markdown or CSV.
+//! - [`progress`]: progress bars on stderr, only when it is a terminal.
 //! - [`html`]: pure; renders the self-contained HTML report (`report --html`).
 //! - [`eval`]: pure; scores extractor output against a gold file.
 #![warn(missing_docs)]
@@ -34,6 +35,7 @@ pub mod html;
 pub mod ingest;
 pub mod lexicon;
 pub mod pipeline;
+pub mod progress;
 pub mod reindex;
 pub mod report;
 pub mod service;

@@ -1,5 +1,15 @@
-//! Rendering results for people and programs: text and JSON writers over
-//! `&mut impl Write`. The only module that defines serialisable views.
+//! Rendering results for people and programs: text, JSON, JSON lines,
+//! Markdown and CSV writers over `&mut impl Write`. The only module that
+//! defines serialisable views. Renders what it is given: decides no colors
+//! from the environment and loads no lexicon (evidence comes with its marks).
+//!
+//! The format-level helpers (CSV quoting, Markdown escaping, fences, marked
+//! evidence) are in `table`.
+
+mod table;
+
+#[cfg(test)]
+mod tests;
 
 use std::io::{self, Write};
 
@@ -7,16 +17,47 @@ use serde::Serialize;
 
 use crate::article::Article;
 use crate::diff::{ReportClaim, Step};
-use crate::extract::Claim;
+use crate::extract::{Claim, Mark, Stance};
 use crate::pipeline::Tally;
 use crate::reindex::{ArticleClaim, Summary};
 use crate::store::{Counts, LeaderChange, LeaderPosition, Rejection};
+
+use table::Markup;
 
 /// How to render for a person.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
     /// Whether to use ANSI colors.
     pub color: bool,
+}
+
+/// An output format of the query commands (`positions`, `changes`,
+/// `timeline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// For a person: `changes` reads like `git log`.
+    #[default]
+    Text,
+    /// One pretty-printed JSON list (the format `--json` has always given).
+    Json,
+    /// One compact JSON object per line: the list's elements.
+    Jsonl,
+    /// Tables, and for `changes` a heading per report with `diff` blocks.
+    Markdown,
+    /// A header row, then one row per position, change or timeline claim.
+    Csv,
+}
+
+impl Format {
+    /// Whether evidence is shown with its venue and cue marked, so the
+    /// caller knows whether to compute [`Mark`]s.
+    pub fn shows_marks(self, style: Style) -> bool {
+        match self {
+            Format::Text => style.color,
+            Format::Markdown => true,
+            Format::Json | Format::Jsonl | Format::Csv => false,
+        }
+    }
 }
 
 /// One file's extraction result, for `venuewatch extract`.
@@ -131,26 +172,87 @@ struct PositionView<'a> {
     evidence: &'a str,
 }
 
+/// The CSV columns of [`PositionView`], in field order.
+const POSITION_COLUMNS: [&str; 7] = [
+    "leader",
+    "venue",
+    "stance",
+    "since",
+    "last_seen",
+    "article",
+    "evidence",
+];
+
+fn position_view(lp: &LeaderPosition) -> PositionView<'_> {
+    let p = &lp.position;
+    PositionView {
+        leader: &lp.leader,
+        venue: &p.venue,
+        stance: p.stance.as_str(),
+        since: p.since.to_string(),
+        last_seen: p.last_seen.to_string(),
+        article: &p.article,
+        evidence: &p.evidence,
+    }
+}
+
+/// Writes the position table in `format`.
+pub fn render_positions(
+    format: Format,
+    positions: &[LeaderPosition],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let views = positions.iter().map(position_view);
+    match format {
+        Format::Text => positions_text(positions, out),
+        Format::Json => json(&views.collect::<Vec<_>>(), out),
+        Format::Jsonl => table::jsonl(views, out),
+        Format::Csv => table::csv(&POSITION_COLUMNS, views, out),
+        Format::Markdown => positions_markdown(positions, out),
+    }
+}
+
 /// Writes the position table as JSON.
 pub fn positions_json(positions: &[LeaderPosition], out: &mut impl Write) -> io::Result<()> {
-    let views: Vec<PositionView> = positions
+    render_positions(Format::Json, positions, out)
+}
+
+fn positions_markdown(positions: &[LeaderPosition], out: &mut impl Write) -> io::Result<()> {
+    if positions.is_empty() {
+        return writeln!(out, "No positions yet.");
+    }
+    let rows: Vec<Vec<String>> = positions
         .iter()
         .map(
             |LeaderPosition {
                  leader,
                  position: p,
-             }| PositionView {
-                leader,
-                venue: &p.venue,
-                stance: p.stance.as_str(),
-                since: p.since.to_string(),
-                last_seen: p.last_seen.to_string(),
-                article: &p.article,
-                evidence: &p.evidence,
+             }| {
+                vec![
+                    table::md(leader),
+                    table::md(&p.venue),
+                    p.stance.as_str().to_string(),
+                    p.since.to_string(),
+                    p.last_seen.to_string(),
+                    table::md(&p.article),
+                    table::md(&p.evidence),
+                ]
             },
         )
         .collect();
-    json(&views, out)
+    table::md_table(
+        &[
+            "leader",
+            "venue",
+            "stance",
+            "since",
+            "last seen",
+            "article",
+            "evidence",
+        ],
+        &rows,
+        out,
+    )
 }
 
 /// Writes the position table for a person.
@@ -210,64 +312,192 @@ struct ChangeView<'a> {
     diff: &'a str,
 }
 
-/// Writes the change log as JSON.
-pub fn changes_json(changes: &[LeaderChange], out: &mut impl Write) -> io::Result<()> {
-    let views: Vec<ChangeView> = changes
-        .iter()
-        .map(|LeaderChange { leader, change: c }| ChangeView {
-            leader,
-            venue: &c.venue,
-            kind: c.kind.as_str(),
-            from: c.from.map(|s| s.as_str()),
-            to: c.to.as_str(),
-            date: c.date.to_string(),
-            article: &c.article,
-            previous_article: c.previous_article.as_deref(),
-            evidence: &c.evidence,
-            diff: &c.diff,
-        })
-        .collect();
-    json(&views, out)
+/// The CSV columns of [`ChangeView`], in field order.
+const CHANGE_COLUMNS: [&str; 10] = [
+    "leader",
+    "venue",
+    "kind",
+    "from",
+    "to",
+    "date",
+    "article",
+    "previous_article",
+    "evidence",
+    "diff",
+];
+
+fn change_view(lc: &LeaderChange) -> ChangeView<'_> {
+    let c = &lc.change;
+    ChangeView {
+        leader: &lc.leader,
+        venue: &c.venue,
+        kind: c.kind.as_str(),
+        from: c.from.map(|s| s.as_str()),
+        to: c.to.as_str(),
+        date: c.date.to_string(),
+        article: &c.article,
+        previous_article: c.previous_article.as_deref(),
+        evidence: &c.evidence,
+        diff: &c.diff,
+    }
 }
 
-/// Writes the change log for a person, with colored diffs when `style` says.
+/// Writes the change log in `format`. `marks` gives each change's evidence
+/// marks (venue, cue, leader); it is asked only when the format shows them
+/// ([`Format::shows_marks`]).
+pub fn render_changes(
+    format: Format,
+    changes: &[LeaderChange],
+    style: Style,
+    marks: &dyn Fn(&LeaderChange) -> Vec<Mark>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let views = changes.iter().map(change_view);
+    match format {
+        Format::Text => changes_text(changes, style, marks, out),
+        Format::Json => json(&views.collect::<Vec<_>>(), out),
+        Format::Jsonl => table::jsonl(views, out),
+        Format::Csv => table::csv(&CHANGE_COLUMNS, views, out),
+        Format::Markdown => changes_markdown(changes, marks, out),
+    }
+}
+
+/// Writes the change log as JSON.
+pub fn changes_json(changes: &[LeaderChange], out: &mut impl Write) -> io::Result<()> {
+    render_changes(
+        Format::Json,
+        changes,
+        Style::default(),
+        &|_| Vec::new(),
+        out,
+    )
+}
+
+/// The changes in runs of one report each (the log is ordered by report).
+fn by_report(changes: &[LeaderChange]) -> impl Iterator<Item = &[LeaderChange]> {
+    changes
+        .chunk_by(|a, b| (a.change.date, &a.change.article) == (b.change.date, &b.change.article))
+}
+
+/// The ANSI color of a stance: proposing is green, rejecting red.
+fn stance_color(stance: Stance) -> &'static str {
+    match stance {
+        Stance::Proposes => "32",
+        Stance::Rejects => "31",
+    }
+}
+
+/// Writes the change log for a person, like `git log`: oldest report
+/// first, one header per report (file name and date), then each change
+/// with its evidence and the diff of the leader's position. With color:
+/// the header yellow, the stances and the diff's lines green/red, and the
+/// evidence's venue, cue and leader marked.
 pub fn changes_text(
     changes: &[LeaderChange],
     style: Style,
+    marks: &dyn Fn(&LeaderChange) -> Vec<Mark>,
     out: &mut impl Write,
 ) -> io::Result<()> {
     if changes.is_empty() {
         return writeln!(out, "no changes yet");
     }
-    for LeaderChange { leader, change: c } in changes {
-        let from = c.from.map(|s| s.as_str()).unwrap_or("none");
+    let color = style.color;
+    for (i, report) in by_report(changes).enumerate() {
+        let first = &report[0].change;
+        if i > 0 {
+            writeln!(out)?;
+        }
         writeln!(
             out,
-            "{}  {leader} {} {}: {from} -> {}  ({})",
-            c.date,
-            c.kind.as_str(),
-            c.venue,
-            c.to.as_str(),
-            c.article
+            "{}",
+            table::paint(&format!("report {}", first.article), "33", color)
         )?;
-        if let Some(previous) = &c.previous_article {
-            writeln!(out, "    previously: {previous}")?;
-        }
-        writeln!(out, "    \"{}\"", c.evidence)?;
-        for line in c.diff.lines() {
-            let color = match line.as_bytes().first() {
-                _ if !style.color => None,
-                Some(b'+') if !line.starts_with("+++") => Some("32"),
-                Some(b'-') if !line.starts_with("---") => Some("31"),
-                Some(b'@') => Some("36"),
-                _ => None,
+        writeln!(out, "Date:   {}", first.date)?;
+        for lc in report {
+            let c = &lc.change;
+            let from = match c.from {
+                Some(s) => table::paint(s.as_str(), stance_color(s), color),
+                None => "none".to_string(),
             };
-            match color {
-                Some(code) => writeln!(out, "    \x1b[{code}m{line}\x1b[0m")?,
-                None => writeln!(out, "    {line}")?,
+            writeln!(out)?;
+            writeln!(
+                out,
+                "    {} {} {}: {from} -> {}",
+                table::paint(&lc.leader, "1", color),
+                c.kind.as_str(),
+                c.venue,
+                table::paint(c.to.as_str(), stance_color(c.to), color),
+            )?;
+            if let Some(previous) = &c.previous_article {
+                writeln!(out, "    previously: {previous}")?;
+            }
+            let evidence = if color {
+                table::marked(&c.evidence, &marks(lc), Markup::Ansi)
+            } else {
+                c.evidence.clone()
+            };
+            writeln!(out, "    \"{evidence}\"")?;
+            for line in c.diff.lines() {
+                let code = match line.as_bytes().first() {
+                    _ if line.starts_with("+++") || line.starts_with("---") => "1",
+                    Some(b'+') => "32",
+                    Some(b'-') => "31",
+                    Some(b'@') => "36",
+                    _ => "",
+                };
+                writeln!(
+                    out,
+                    "    {}",
+                    table::paint(line, code, color && !code.is_empty())
+                )?;
             }
         }
-        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Writes the change log as Markdown: a heading per report, a list item per
+/// change with its evidence quoted (venue in bold, cue in italics) and its
+/// diff in a `diff` block.
+fn changes_markdown(
+    changes: &[LeaderChange],
+    marks: &dyn Fn(&LeaderChange) -> Vec<Mark>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    writeln!(out, "# Change log")?;
+    if changes.is_empty() {
+        writeln!(out, "\nNo changes yet.")?;
+    }
+    for report in by_report(changes) {
+        let first = &report[0].change;
+        writeln!(out, "\n## {} · {}", first.date, table::md(&first.article))?;
+        for lc in report {
+            let c = &lc.change;
+            let from = c.from.map_or("none", |s| s.as_str());
+            writeln!(
+                out,
+                "\n- **{}** {} **{}**: {from} → {}",
+                table::md(&lc.leader),
+                c.kind.as_str(),
+                table::md(&c.venue),
+                c.to.as_str()
+            )?;
+            if let Some(previous) = &c.previous_article {
+                writeln!(out, "\n  Previously: {}", table::md(previous))?;
+            }
+            writeln!(
+                out,
+                "\n  > {}",
+                table::marked(&c.evidence, &marks(lc), Markup::Markdown)
+            )?;
+            // Indented to stay inside the list item.
+            let fence = table::fence(&c.diff);
+            writeln!(out, "\n  {fence}diff")?;
+            for line in c.diff.lines() {
+                writeln!(out, "  {line}")?;
+            }
+            writeln!(out, "  {fence}")?;
+        }
     }
     Ok(())
 }
@@ -298,18 +528,95 @@ fn step_claims(claims: &[ReportClaim]) -> Vec<StepClaimView<'_>> {
         .collect()
 }
 
-/// Writes a leader's timeline as JSON.
-pub fn timeline_json(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
-    let views: Vec<StepView> = steps
-        .iter()
-        .map(|s| StepView {
-            article: &s.article,
+fn step_view(s: &Step) -> StepView<'_> {
+    StepView {
+        article: &s.article,
+        date: s.date.to_string(),
+        claims: step_claims(&s.claims),
+        summary: &s.summary,
+    }
+}
+
+/// A timeline flattened for CSV: one row per claim of a report, with the
+/// position after the report repeated on each.
+#[derive(Serialize)]
+struct StepRow<'a> {
+    date: String,
+    article: &'a str,
+    venue: &'a str,
+    stance: &'static str,
+    evidence: &'a str,
+    summary: &'a str,
+}
+
+/// The CSV columns of [`StepRow`], in field order.
+const STEP_COLUMNS: [&str; 6] = ["date", "article", "venue", "stance", "evidence", "summary"];
+
+fn step_rows(steps: &[Step]) -> impl Iterator<Item = StepRow<'_>> {
+    steps.iter().flat_map(|s| {
+        s.claims.iter().map(move |c| StepRow {
             date: s.date.to_string(),
-            claims: step_claims(&s.claims),
+            article: &s.article,
+            venue: &c.venue,
+            stance: c.stance.as_str(),
+            evidence: &c.evidence,
             summary: &s.summary,
         })
+    })
+}
+
+/// Writes `leader`'s timeline in `format`. CSV has one row per claim (a
+/// report can make several); the other formats one entry per report.
+pub fn render_timeline(
+    format: Format,
+    leader: &str,
+    steps: &[Step],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let views = steps.iter().map(step_view);
+    match format {
+        Format::Text => timeline_text(leader, steps, out),
+        Format::Json => json(&views.collect::<Vec<_>>(), out),
+        Format::Jsonl => table::jsonl(views, out),
+        Format::Csv => table::csv(&STEP_COLUMNS, step_rows(steps), out),
+        Format::Markdown => timeline_markdown(leader, steps, out),
+    }
+}
+
+/// Writes a leader's timeline as JSON.
+pub fn timeline_json(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
+    render_timeline(Format::Json, "", steps, out)
+}
+
+fn timeline_markdown(leader: &str, steps: &[Step], out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "# Timeline: {}\n", table::md(leader))?;
+    if steps.is_empty() {
+        return writeln!(out, "No reports give {} a claim.", table::md(leader));
+    }
+    let rows: Vec<Vec<String>> = steps
+        .iter()
+        .map(|s| {
+            let claims: Vec<String> = s
+                .claims
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} **{}**: “{}”",
+                        c.stance.as_str(),
+                        table::md(&c.venue),
+                        table::md(&c.evidence)
+                    )
+                })
+                .collect();
+            vec![
+                s.date.to_string(),
+                table::md(&s.article),
+                claims.join("<br>"),
+                table::md_lines(&s.summary),
+            ]
+        })
         .collect();
-    json(&views, out)
+    table::md_table(&["date", "article", "claims", "position after"], &rows, out)
 }
 
 /// Writes a leader's timeline for a person.
@@ -655,69 +962,4 @@ fn capped<T>(
 fn json(value: &impl Serialize, out: &mut impl Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::extract::Stance;
-    use crate::reindex::Redated;
-
-    fn text(s: &Summary) -> String {
-        let mut out = Vec::new();
-        reindex_text(s, &mut out).expect("render");
-        String::from_utf8(out).expect("utf-8")
-    }
-
-    #[test]
-    fn reindex_text_lists_a_few_of_each_and_counts_the_rest() {
-        let claim = |i: usize| ArticleClaim {
-            article: format!("a{i:02}.txt"),
-            date: jiff::civil::date(2026, 1, 5),
-            claim: Claim {
-                leader: "putin".into(),
-                stance: Stance::Proposes,
-                venue: "minsk".into(),
-                evidence: String::new(),
-                speaker: None,
-                historical: i == 0,
-            },
-        };
-        let summary = Summary {
-            dry_run: true,
-            articles: 30,
-            reread: 25,
-            redated: vec![Redated {
-                article: "a00.txt".into(),
-                from: jiff::civil::date(2025, 1, 1),
-                to: jiff::civil::date(2026, 1, 5),
-            }],
-            claims_added: (0..25).map(claim).collect(),
-            ..Summary::default()
-        };
-        let t = text(&summary);
-        assert!(
-            t.starts_with(
-                "reindexed 30 articles (dry run: nothing was written); 25 read differently\n"
-            ),
-            "{t}"
-        );
-        assert!(
-            t.contains("dates: 1 articles re-dated\n  a00.txt  2025-01-01 -> 2026-01-05\n"),
-            "{t}"
-        );
-        assert!(t.contains("claims: 25 added, 0 removed\n  + putin proposes minsk [historical]  (a00.txt, 2026-01-05)\n"), "{t}");
-        assert!(t.contains("  + putin proposes minsk  (a19.txt, 2026-01-05)\n  ... and 5 more (--json lists all)\n"), "{t}");
-        assert!(!t.contains("a20.txt"), "{t}");
-        assert!(t.ends_with("changes: 0 added, 0 removed\n"), "{t}");
-
-        let nothing = text(&Summary {
-            articles: 3,
-            ..Summary::default()
-        });
-        assert_eq!(
-            nothing,
-            "reindexed 3 articles; 0 read differently\nno claims, changes or dates differ\n"
-        );
-    }
 }

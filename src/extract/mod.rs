@@ -21,6 +21,8 @@ mod text;
 #[cfg(test)]
 mod tests;
 
+use std::ops::Range;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::article::Article;
@@ -80,6 +82,26 @@ pub struct Claim {
     pub historical: bool,
 }
 
+/// What a marked phrase of an evidence sentence is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A name of the claim's venue ("Moscow", "the Russian capital").
+    Venue,
+    /// A stance cue ("let him come to", "rule out", "ready to host").
+    Cue,
+    /// The claim's leader by name.
+    Leader,
+}
+
+/// A phrase of an evidence sentence worth emphasising when it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// Byte range in the sentence.
+    pub range: Range<usize>,
+    /// What it is.
+    pub kind: MarkKind,
+}
+
 /// A lexicon prepared for matching: build once, extract many.
 #[derive(Debug)]
 pub struct Extractor {
@@ -112,6 +134,51 @@ impl Extractor {
             }
         }
         claims
+    }
+
+    /// The phrases of `evidence` that carry a claim of `leader` on `venue`:
+    /// where the venue is named, the stance cues and the leader's name, in
+    /// text order. For display only. Claims do not store which cue matched,
+    /// so the sentence is matched again: one pass of the automaton over one
+    /// sentence, and no rules, so every stance cue in it is marked, not
+    /// only the one the claim came from.
+    pub fn marks(&self, evidence: &str, leader: &str, venue: &str) -> Vec<Mark> {
+        let tokens = text::tokenize(evidence);
+        let lex = &self.lexicon;
+        let mut marks = Vec::new();
+        for m in self.matcher.find(&tokens) {
+            let is = |want: MarkKind| {
+                m.tags.iter().any(|tag| match (want, tag) {
+                    (MarkKind::Venue, mentions::Tag::Venue { venue: i, .. }) => {
+                        lex.venues.get(*i).is_some_and(|v| v.id == venue)
+                    }
+                    (MarkKind::Cue, mentions::Tag::Cue(kind)) => matches!(
+                        kind,
+                        mentions::CueKind::Stance(..)
+                            | mentions::CueKind::Host
+                            | mentions::CueKind::InvitesOther
+                    ),
+                    (MarkKind::Leader, mentions::Tag::Leader(i)) => {
+                        lex.leaders.get(*i).is_some_and(|l| l.id == leader)
+                    }
+                    _ => false,
+                })
+            };
+            // A phrase that is both (a capital named as its government) is
+            // shown as what the claim is about.
+            let kind = [MarkKind::Venue, MarkKind::Cue, MarkKind::Leader]
+                .into_iter()
+                .find(|&k| is(k));
+            if let (Some(kind), Some(first), Some(last)) =
+                (kind, tokens.get(m.start), tokens.get(m.end.wrapping_sub(1)))
+            {
+                marks.push(Mark {
+                    range: first.start..last.end,
+                    kind,
+                });
+            }
+        }
+        marks
     }
 }
 

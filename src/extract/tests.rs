@@ -1096,3 +1096,50 @@ fn a_title_next_to_a_name_is_the_leader_himself() {
     assert_eq!(claims[0].speaker, None);
     assert_eq!(claims[0].venue, "istanbul");
 }
+
+// --- Marks for display -------------------------------------------------
+
+/// Marks `evidence` for a claim of `leader` on `venue`, written as
+/// `[v:...]`, `[c:...]`, `[l:...]`.
+fn check_marks(evidence: &str, leader: &str, venue: &str, expected: &str) {
+    let marks = extractor().marks(evidence, leader, venue);
+    let mut got = String::new();
+    let mut at = 0;
+    for m in &marks {
+        let tag = match m.kind {
+            MarkKind::Venue => "v",
+            MarkKind::Cue => "c",
+            MarkKind::Leader => "l",
+        };
+        got.push_str(&evidence[at..m.range.start]);
+        got.push_str(&format!("[{tag}:{}]", &evidence[m.range.clone()]));
+        at = m.range.end;
+    }
+    got.push_str(&evidence[at..]);
+    assert_eq!(got, expected, "{marks:?}");
+}
+
+#[test]
+fn marks_show_the_venue_the_cue_and_the_leader() {
+    check_marks(
+        "\u{201C}Let him come to Moscow,\u{201D} Putin said.",
+        "putin",
+        "moscow",
+        "\u{201C}[c:Let him come to] [v:Moscow],\u{201D} [l:Putin] said.",
+    );
+    // Only the claim's venue and leader: Kyiv and Zelensky stay plain.
+    check_marks(
+        "Zelensky ruled out Moscow, but Putin would not come to Kyiv.",
+        "zelensky",
+        "moscow",
+        "[l:Zelensky] [c:ruled out] [v:Moscow], but Putin would not [c:come to] Kyiv.",
+    );
+    // Accents and case fold as the extractor folds them.
+    check_marks(
+        "ERDOĞAN is ready to host talks in ISTANBUL.",
+        "erdogan",
+        "istanbul",
+        "[l:ERDOĞAN] is [c:ready to host] talks in [v:ISTANBUL].",
+    );
+    check_marks("No venue here.", "putin", "moscow", "No venue here.");
+}

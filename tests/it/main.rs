@@ -7,5 +7,6 @@ mod faults;
 mod fuzz;
 mod reindex;
 mod report;
+mod review;
 mod service;
 mod util;

@@ -1,0 +1,478 @@
+//! Tests of the renderers on a small derived history, through one `render`
+//! helper per command: every format, CSV and JSON lines read back, text
+//! compared whole.
+
+use jiff::civil::date;
+
+use super::*;
+use crate::diff::{derive, Derived, Report};
+use crate::extract::{Mark, MarkKind};
+
+use Stance::{Proposes as P, Rejects as R};
+
+fn report(article: &str, day: i8, claims: &[(&str, Stance, &str)]) -> Report {
+    Report {
+        article: article.to_string(),
+        date: date(2026, 1, day),
+        claims: claims
+            .iter()
+            .map(|&(venue, stance, evidence)| ReportClaim {
+                venue: venue.to_string(),
+                stance,
+                evidence: evidence.to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// Putin proposes Moscow, then (in one report) rejects Moscow and proposes
+/// Minsk; evidence with the characters formats must escape.
+fn putin() -> Derived {
+    derive(&[
+        report(
+            "a.txt",
+            1,
+            &[(
+                "moscow",
+                P,
+                "\u{201C}Let him come to Moscow,\u{201D} Putin said.",
+            )],
+        ),
+        report(
+            "b|1.txt",
+            2,
+            &[
+                (
+                    "moscow",
+                    R,
+                    "Putin said \"Moscow, no\"\nand *not* <now> | ever.",
+                ),
+                ("minsk", P, "Minsk is ready to host, Putin's aide said."),
+            ],
+        ),
+    ])
+}
+
+fn changes() -> Vec<LeaderChange> {
+    putin()
+        .changes
+        .into_iter()
+        .map(|change| LeaderChange {
+            leader: "putin".to_string(),
+            change,
+        })
+        .collect()
+}
+
+fn positions() -> Vec<LeaderPosition> {
+    putin()
+        .positions
+        .into_iter()
+        .map(|position| LeaderPosition {
+            leader: "putin".to_string(),
+            position,
+        })
+        .collect()
+}
+
+/// Marks every occurrence of the venue's capitalised name and of "come to"
+/// and "ready to host": a stand-in for the extractor's marks.
+fn marks(c: &LeaderChange) -> Vec<Mark> {
+    let venue = c.change.venue.clone();
+    let venue = venue[..1].to_uppercase() + &venue[1..];
+    let mut marks: Vec<Mark> = [
+        (venue.as_str(), MarkKind::Venue),
+        ("come to", MarkKind::Cue),
+        ("ready to host", MarkKind::Cue),
+    ]
+    .into_iter()
+    .flat_map(|(phrase, kind)| {
+        c.change
+            .evidence
+            .match_indices(phrase)
+            .map(move |(at, p)| Mark {
+                range: at..at + p.len(),
+                kind,
+            })
+            .collect::<Vec<_>>()
+    })
+    .collect();
+    marks.sort_by_key(|m| m.range.start);
+    marks
+}
+
+fn render(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
+    let mut out = Vec::new();
+    f(&mut out).expect("render");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+fn changes_in(format: Format, color: bool) -> String {
+    render(|out| render_changes(format, &changes(), Style { color }, &marks, out))
+}
+
+#[test]
+fn changes_text_reads_like_git_log() {
+    let got = changes_in(Format::Text, false);
+    let want = r#"report a.txt
+Date:   2026-01-01
+
+    putin new moscow: none -> proposes
+    "“Let him come to Moscow,” Putin said."
+    --- before
+    +++ after
+    @@ -0,0 +1 @@
+    +moscow: proposes
+
+report b|1.txt
+Date:   2026-01-02
+
+    putin reversed moscow: proposes -> rejects
+    previously: a.txt
+    "Putin said "Moscow, no"
+and *not* <now> | ever."
+    --- before
+    +++ after
+    @@ -1 +1 @@
+    -moscow: proposes
+    +moscow: rejects
+
+    putin new minsk: none -> proposes
+    "Minsk is ready to host, Putin's aide said."
+    --- before
+    +++ after
+    @@ -1 +1,2 @@
+    +minsk: proposes
+     moscow: rejects
+"#;
+    assert_eq!(got, want, "\n{got}");
+}
+
+#[test]
+fn color_only_when_asked() {
+    let plain = changes_in(Format::Text, false);
+    assert!(!plain.contains('\x1b'), "{plain}");
+    let colored = changes_in(Format::Text, true);
+    for (what, needle) in [
+        ("report header", "\x1b[33mreport a.txt\x1b[0m"),
+        ("added line", "\x1b[32m+moscow: proposes\x1b[0m"),
+        ("removed line", "\x1b[31m-moscow: proposes\x1b[0m"),
+        ("hunk", "\x1b[36m@@ -0,0 +1 @@\x1b[0m"),
+        ("venue", "\x1b[1;36mMoscow\x1b[0m"),
+        ("cue", "\x1b[1;35mcome to\x1b[0m"),
+        ("new stance", "-> \x1b[32mproposes\x1b[0m"),
+    ] {
+        assert!(colored.contains(needle), "{what}: {colored:?}");
+    }
+    // Without the escapes it is the plain text.
+    let mut stripped = String::new();
+    let mut rest = colored.as_str();
+    while let Some(at) = rest.find('\x1b') {
+        stripped.push_str(&rest[..at]);
+        let end = rest[at..].find('m').expect("SGR end");
+        rest = &rest[at + end + 1..];
+    }
+    stripped.push_str(rest);
+    assert_eq!(stripped, plain);
+}
+
+#[test]
+fn json_is_the_list_jsonl_its_elements() {
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&changes_in(Format::Json, true)).expect("JSON list");
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[1]["previous_article"], "a.txt");
+    let lines: Vec<serde_json::Value> = changes_in(Format::Jsonl, true)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one object per line"))
+        .collect();
+    assert_eq!(lines, list);
+    // Color never leaks into data.
+    assert!(!changes_in(Format::Jsonl, true).contains('\x1b'));
+}
+
+/// Reads CSV back: the header and the records.
+fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.expect("record").iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn csv_quotes_commas_quotes_and_line_breaks() {
+    let text = changes_in(Format::Csv, true);
+    assert!(
+        text.contains("\"Putin said \"\"Moscow, no\"\"\nand *not* <now> | ever.\""),
+        "{text}"
+    );
+    let (header, rows) = read_csv(&text);
+    assert_eq!(header, CHANGE_COLUMNS);
+    assert_eq!(rows.len(), 3);
+    let all = changes();
+    for (row, c) in rows.iter().zip(&all) {
+        assert_eq!(row[8], c.change.evidence);
+        assert_eq!(row[9], c.change.diff);
+    }
+    assert_eq!(rows[0][3], "", "no previous stance is an empty field");
+    assert_eq!(rows[1][3], "proposes");
+}
+
+#[test]
+fn csv_columns_are_the_json_fields_in_order() {
+    let json_keys = |text: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(text).expect("json");
+        let first = v.as_array().and_then(|a| a.first()).cloned().expect("one");
+        let mut keys: Vec<String> = first.as_object().expect("object").keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    // Compared as sets: the JSON map's key order is serde_json's business.
+    let sorted = |v: &[&str]| {
+        let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        json_keys(&changes_in(Format::Json, false)),
+        sorted(&CHANGE_COLUMNS)
+    );
+    let pos = render(|o| render_positions(Format::Json, &positions(), o));
+    assert_eq!(json_keys(&pos), sorted(&POSITION_COLUMNS));
+    // And the order: a header-writing serializer agrees with ours.
+    for (columns, text) in [
+        (&CHANGE_COLUMNS[..], changes_in(Format::Csv, false)),
+        (
+            &POSITION_COLUMNS[..],
+            render(|o| render_positions(Format::Csv, &positions(), o)),
+        ),
+        (
+            &STEP_COLUMNS[..],
+            render(|o| render_timeline(Format::Csv, "putin", &putin().steps, o)),
+        ),
+    ] {
+        let first = text.lines().next().expect("header");
+        assert_eq!(first, columns.join(","));
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(change_view(&changes()[0])).expect("serialize");
+    let auto = String::from_utf8(w.into_inner().expect("flush")).expect("utf8");
+    assert_eq!(auto.lines().next(), Some(CHANGE_COLUMNS.join(",").as_str()));
+}
+
+#[test]
+fn empty_csv_still_has_its_header() {
+    let text = render(|o| render_changes(Format::Csv, &[], Style::default(), &marks, o));
+    assert_eq!(text, format!("{}\n", CHANGE_COLUMNS.join(",")));
+    let text = render(|o| render_changes(Format::Jsonl, &[], Style::default(), &marks, o));
+    assert_eq!(text, "");
+}
+
+#[test]
+fn changes_markdown_has_a_heading_per_report_and_diff_blocks() {
+    let got = changes_in(Format::Markdown, false);
+    let want = r#"# Change log
+
+## 2026-01-01 · a.txt
+
+- **putin** new **moscow**: none → proposes
+
+  > “Let him *come to* **Moscow**,” Putin said.
+
+  ```diff
+  --- before
+  +++ after
+  @@ -0,0 +1 @@
+  +moscow: proposes
+  ```
+
+## 2026-01-02 · b\|1.txt
+
+- **putin** reversed **moscow**: proposes → rejects
+
+  Previously: a.txt
+
+  > Putin said "**Moscow**, no" and \*not\* \<now\> \| ever.
+
+  ```diff
+  --- before
+  +++ after
+  @@ -1 +1 @@
+  -moscow: proposes
+  +moscow: rejects
+  ```
+
+- **putin** new **minsk**: none → proposes
+
+  > **Minsk** is *ready to host*, Putin's aide said.
+
+  ```diff
+  --- before
+  +++ after
+  @@ -1 +1,2 @@
+  +minsk: proposes
+   moscow: rejects
+  ```
+"#;
+    assert_eq!(got, want, "\n{got}");
+}
+
+#[test]
+fn positions_and_timeline_as_markdown_tables() {
+    let got = render(|o| render_positions(Format::Markdown, &positions(), o));
+    let want = "| leader | venue | stance | since | last seen | article | evidence |
+| --- | --- | --- | --- | --- | --- | --- |
+| putin | minsk | proposes | 2026-01-02 | 2026-01-02 | b\\|1.txt | Minsk is ready to host, Putin's aide said. |
+| putin | moscow | rejects | 2026-01-02 | 2026-01-02 | b\\|1.txt | Putin said \"Moscow, no\" and \\*not\\* \\<now\\> \\| ever. |
+";
+    assert_eq!(got, want, "\n{got}");
+    let got = render(|o| render_timeline(Format::Markdown, "putin", &putin().steps, o));
+    assert!(got.starts_with("# Timeline: putin\n\n| date | article | claims | position after |\n"));
+    assert!(
+        got.contains("| 2026-01-02 | b\\|1.txt | rejects **moscow**: “Putin said"),
+        "{got}"
+    );
+    assert!(
+        got.contains("| minsk: proposes<br>moscow: rejects |"),
+        "{got}"
+    );
+    assert_eq!(
+        got.lines().count(),
+        2 + 2 + 2,
+        "title, blank, header, rule, a row per report"
+    );
+}
+
+#[test]
+fn timeline_csv_has_a_row_per_claim() {
+    let text = render(|o| render_timeline(Format::Csv, "putin", &putin().steps, o));
+    let (_, rows) = read_csv(&text);
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a.txt", "moscow", "proposes"),
+            ("b|1.txt", "moscow", "rejects"),
+            ("b|1.txt", "minsk", "proposes")
+        ]
+    );
+    assert_eq!(rows[2][5], "minsk: proposes\nmoscow: rejects\n");
+}
+
+#[test]
+fn marks_are_shown_and_bad_ones_skipped() {
+    let text = "Let him come to Moscow.";
+    let m = |start: usize, end: usize, kind| Mark {
+        range: start..end,
+        kind,
+    };
+    let marks = [
+        m(8, 15, MarkKind::Cue),
+        m(10, 12, MarkKind::Venue), // overlaps the cue
+        m(16, 22, MarkKind::Venue),
+        m(20, 99, MarkKind::Leader), // past the end
+    ];
+    assert_eq!(
+        table::marked(text, &marks, Markup::Ansi),
+        "Let him \x1b[1;35mcome to\x1b[0m \x1b[1;36mMoscow\x1b[0m."
+    );
+    assert_eq!(
+        table::marked(text, &marks, Markup::Markdown),
+        "Let him *come to* **Moscow**."
+    );
+    // A range inside a character is no boundary: skipped.
+    assert_eq!(
+        table::marked("Kyïv", &[m(0, 3, MarkKind::Venue)], Markup::Markdown),
+        "Kyïv"
+    );
+}
+
+#[test]
+fn fences_outlast_backticks() {
+    assert_eq!(table::fence("no ticks"), "```");
+    assert_eq!(table::fence("a ``` b"), "````");
+    assert_eq!(table::fence("`````"), "``````");
+}
+
+#[test]
+fn markdown_escapes_markup() {
+    assert_eq!(
+        table::md("a|b *c* _d_ `e` [f](g) <h> #i \\ & ~"),
+        "a\\|b \\*c\\* \\_d\\_ \\`e\\` \\[f\\](g) \\<h\\> \\#i \\\\ \\& \\~"
+    );
+    assert_eq!(table::md("two\r\nlines"), "two lines");
+}
+
+mod reindex {
+    use super::*;
+    use crate::reindex::Redated;
+
+    fn text(s: &Summary) -> String {
+        let mut out = Vec::new();
+        reindex_text(s, &mut out).expect("render");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn reindex_text_lists_a_few_of_each_and_counts_the_rest() {
+        let claim = |i: usize| ArticleClaim {
+            article: format!("a{i:02}.txt"),
+            date: jiff::civil::date(2026, 1, 5),
+            claim: Claim {
+                leader: "putin".into(),
+                stance: Stance::Proposes,
+                venue: "minsk".into(),
+                evidence: String::new(),
+                speaker: None,
+                historical: i == 0,
+            },
+        };
+        let summary = Summary {
+            dry_run: true,
+            articles: 30,
+            reread: 25,
+            redated: vec![Redated {
+                article: "a00.txt".into(),
+                from: jiff::civil::date(2025, 1, 1),
+                to: jiff::civil::date(2026, 1, 5),
+            }],
+            claims_added: (0..25).map(claim).collect(),
+            ..Summary::default()
+        };
+        let t = text(&summary);
+        assert!(
+            t.starts_with(
+                "reindexed 30 articles (dry run: nothing was written); 25 read differently\n"
+            ),
+            "{t}"
+        );
+        assert!(
+            t.contains("dates: 1 articles re-dated\n  a00.txt  2025-01-01 -> 2026-01-05\n"),
+            "{t}"
+        );
+        assert!(t.contains("claims: 25 added, 0 removed\n  + putin proposes minsk [historical]  (a00.txt, 2026-01-05)\n"), "{t}");
+        assert!(t.contains("  + putin proposes minsk  (a19.txt, 2026-01-05)\n  ... and 5 more (--json lists all)\n"), "{t}");
+        assert!(!t.contains("a20.txt"), "{t}");
+        assert!(t.ends_with("changes: 0 added, 0 removed\n"), "{t}");
+
+        let nothing = text(&Summary {
+            articles: 3,
+            ..Summary::default()
+        });
+        assert_eq!(
+            nothing,
+            "reindexed 3 articles; 0 read differently\nno claims, changes or dates differ\n"
+        );
+    }
+}
