@@ -369,7 +369,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         _ => Bars::hidden(),
     };
     init_logging(config.log_format, &bars);
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout on its own flushes at every line, and a change log
+    // can run to hundreds of thousands of lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let style = Style {
         color: args.color.resolve(
             std::io::stdout().is_terminal(),

@@ -127,33 +127,60 @@ fn within_tolerance(text: &str) -> bool {
 
 /// A NUL, or more than 2% control characters (line breaks, tabs and form
 /// feeds aside): text files do not look like that.
+///
+/// Counted over bytes, as every article passes here: a character is a byte
+/// that does not continue a UTF-8 sequence, and the control characters are
+/// the ASCII ones and U+0080..U+009F (`C2 80`..`C2 9F`).
 fn looks_binary(text: &str) -> bool {
-    let mut total = 0usize;
+    let bytes = text.as_bytes();
+    let total = bytes.iter().filter(|&&b| !is_continuation(b)).count();
     let mut control = 0usize;
-    for c in text.chars() {
-        total += 1;
-        if c == '\0' {
-            return true;
-        }
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0B' | '\x0C') {
-            control += 1;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            0 => return true,
+            b'\n' | b'\r' | b'\t' | 0x0B | 0x0C => {}
+            0x01..=0x1F | 0x7F => control += 1,
+            0xC2 if bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)) => control += 1,
+            _ => {}
         }
     }
     control * 50 > total
 }
 
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+/// Whether byte `b` can start a character [`normalise`] changes: ASCII
+/// controls, and the lead bytes of U+0080..U+00BF (C1 controls, no-break and
+/// soft hyphen), U+1680, U+2000..U+206F, U+3000 and U+FEFF. Every other byte
+/// is copied as it is.
+fn may_change(b: u8) -> bool {
+    b < 0x20 || b == 0x7F || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+}
+
 /// LF line ends, plain spaces, no BOM, no invisible or control characters.
 fn normalise(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    // Unchanged stretches are copied whole; only the characters that change
-    // are handled one by one.
+    // Unchanged stretches are copied whole; only the characters that may
+    // change are decoded, one by one.
     let mut copied = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if !may_change(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        // `i` starts a character: an ASCII byte or a lead byte.
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let mut next = i + c.len_utf8();
         let replacement = match c {
             '\r' => {
-                if chars.peek().is_some_and(|&(_, n)| n == '\n') {
-                    chars.next();
+                if bytes.get(next) == Some(&b'\n') {
+                    next += 1;
                 }
                 Some("\n")
             }
@@ -173,8 +200,9 @@ fn normalise(text: &str) -> String {
         if let Some(r) = replacement {
             out.push_str(&text[copied..i]);
             out.push_str(r);
-            copied = chars.peek().map_or(text.len(), |&(j, _)| j);
+            copied = next;
         }
+        i = next;
     }
     out.push_str(&text[copied..]);
     out
