@@ -9,7 +9,7 @@ use crate::article::Article;
 use crate::diff::{ReportClaim, Step};
 use crate::extract::Claim;
 use crate::pipeline::Tally;
-use crate::store::{Counts, LeaderChange, LeaderPosition, Rejection};
+use crate::store::{Alert, Counts, LeaderChange, LeaderPosition, OutboxCounts, Rejection};
 
 /// How to render for a person.
 #[derive(Debug, Clone, Copy, Default)]
@@ -209,24 +209,44 @@ struct ChangeView<'a> {
     diff: &'a str,
 }
 
+fn change_view(LeaderChange { leader, change: c }: &LeaderChange) -> ChangeView<'_> {
+    ChangeView {
+        leader,
+        venue: &c.venue,
+        kind: c.kind.as_str(),
+        from: c.from.map(|s| s.as_str()),
+        to: c.to.as_str(),
+        date: c.date.to_string(),
+        article: &c.article,
+        previous_article: c.previous_article.as_deref(),
+        evidence: &c.evidence,
+        diff: &c.diff,
+    }
+}
+
 /// Writes the change log as JSON.
 pub fn changes_json(changes: &[LeaderChange], out: &mut impl Write) -> io::Result<()> {
-    let views: Vec<ChangeView> = changes
-        .iter()
-        .map(|LeaderChange { leader, change: c }| ChangeView {
-            leader,
-            venue: &c.venue,
-            kind: c.kind.as_str(),
-            from: c.from.map(|s| s.as_str()),
-            to: c.to.as_str(),
-            date: c.date.to_string(),
-            article: &c.article,
-            previous_article: c.previous_article.as_deref(),
-            evidence: &c.evidence,
-            diff: &c.diff,
-        })
-        .collect();
+    let views: Vec<ChangeView> = changes.iter().map(change_view).collect();
     json(&views, out)
+}
+
+#[derive(Serialize)]
+struct AlertView<'a> {
+    #[serde(flatten)]
+    change: ChangeView<'a>,
+    idempotency_key: &'a str,
+}
+
+/// Writes an alert's payload: the change as `changes --json` shows it plus
+/// its `idempotency_key`, as one line of JSON (so that a command appending
+/// its input to a file writes JSON Lines).
+pub fn alert_json(alert: &Alert, out: &mut impl Write) -> io::Result<()> {
+    let view = AlertView {
+        change: change_view(&alert.change),
+        idempotency_key: &alert.key,
+    };
+    serde_json::to_writer(&mut *out, &view)?;
+    writeln!(out)
 }
 
 /// Writes the change log for a person, with colored diffs when `style` says.
@@ -350,6 +370,8 @@ pub struct Status {
     pub last_ingest: Option<String>,
     /// Whether a daemon holds the state lock, and its pid if known.
     pub daemon: Option<Option<u32>>,
+    /// Alerts pending and delivered.
+    pub outbox: OutboxCounts,
 }
 
 #[derive(Serialize)]
@@ -364,6 +386,8 @@ struct StatusView<'a> {
     last_ingest: Option<&'a str>,
     daemon_running: bool,
     daemon_pid: Option<u32>,
+    outbox_pending: u64,
+    outbox_delivered: u64,
     rejected: Vec<RejectionView<'a>>,
 }
 
@@ -387,6 +411,8 @@ pub fn status_json(s: &Status, out: &mut impl Write) -> io::Result<()> {
         last_ingest: s.last_ingest.as_deref(),
         daemon_running: s.daemon.is_some(),
         daemon_pid: s.daemon.flatten(),
+        outbox_pending: s.outbox.pending,
+        outbox_delivered: s.outbox.delivered,
         rejected: s
             .rejected
             .iter()
@@ -423,6 +449,11 @@ pub fn status_text(s: &Status, out: &mut impl Write) -> io::Result<()> {
         Some(None) => writeln!(out, "daemon:    running")?,
         None => writeln!(out, "daemon:    not running")?,
     }
+    writeln!(
+        out,
+        "alerts:    {} pending, {} delivered",
+        s.outbox.pending, s.outbox.delivered
+    )?;
     writeln!(out, "rejected:  {}", s.rejected.len())?;
     for r in &s.rejected {
         writeln!(out, "    {}: {}", r.path, r.reason)?;
@@ -433,4 +464,52 @@ pub fn status_text(s: &Status, out: &mut impl Write) -> io::Result<()> {
 fn json(value: &impl Serialize, out: &mut impl Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{Change, ChangeKind};
+    use crate::extract::Stance;
+
+    #[test]
+    fn an_alert_is_the_change_as_changes_json_shows_it_plus_its_key() {
+        let change = LeaderChange {
+            leader: "putin".into(),
+            change: Change {
+                venue: "istanbul".into(),
+                kind: ChangeKind::Reversed,
+                from: Some(Stance::Rejects),
+                to: Stance::Proposes,
+                date: jiff::civil::date(2026, 3, 3),
+                article: "c.txt".into(),
+                previous_article: Some("a.txt".into()),
+                evidence: "Putin invited \"Zelensky\" to Istanbul.".into(),
+                diff: "-a\n+b\n".into(),
+            },
+        };
+        let mut log = Vec::new();
+        changes_json(std::slice::from_ref(&change), &mut log).expect("render");
+        let alert = Alert {
+            id: 7,
+            key: "0c652fbb24dd4323f9de4cbd04e8093b".into(),
+            change,
+            attempts: 2,
+        };
+        let mut payload = Vec::new();
+        alert_json(&alert, &mut payload).expect("render");
+        let text = String::from_utf8(payload).expect("utf-8");
+        assert_eq!(text.lines().count(), 1, "one line: {text}");
+        assert!(text.ends_with('\n'));
+        let mut alert: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let key = alert
+            .as_object_mut()
+            .and_then(|o| o.remove("idempotency_key"));
+        assert_eq!(
+            key.as_ref().and_then(|k| k.as_str()),
+            Some("0c652fbb24dd4323f9de4cbd04e8093b")
+        );
+        let log: serde_json::Value = serde_json::from_slice(&log).expect("json");
+        assert_eq!(alert, log[0]);
+    }
 }
