@@ -12,6 +12,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 
+use crate::alert::{AlertConfig, Notifier};
 use crate::daemon::{self, DaemonConfig, Shutdown};
 use crate::eval;
 use crate::extract::Extractor;
@@ -145,6 +146,10 @@ struct FileConfig {
     max_size: Option<u64>,
     log_format: Option<LogFormat>,
     settle_ms: Option<u64>,
+    notify_url: Option<String>,
+    notify_exec: Option<String>,
+    notify_backoff_ms: Option<u64>,
+    notify_timeout_ms: Option<u64>,
 }
 
 const DEFAULT_CONFIG: &str = "/etc/venuewatch/venuewatch.toml";
@@ -173,6 +178,20 @@ pub enum Command {
         /// no close or rename marks it complete [default: 2000].
         #[arg(long)]
         settle_ms: Option<u64>,
+        /// POST each new change as JSON to this http(s) URL (2xx = delivered).
+        #[arg(long, value_name = "URL", env = "VENUEWATCH_NOTIFY_URL")]
+        notify_url: Option<String>,
+        /// Run this shell command for each new change, the JSON on stdin
+        /// (exit 0 = delivered).
+        #[arg(long, value_name = "CMD", env = "VENUEWATCH_NOTIFY_EXEC")]
+        notify_exec: Option<String>,
+        /// Milliseconds before the first retry of an alert; doubles per
+        /// failure, up to 5 minutes [default: 1000].
+        #[arg(long, value_name = "MS", env = "VENUEWATCH_NOTIFY_BACKOFF_MS")]
+        notify_backoff_ms: Option<u64>,
+        /// Milliseconds one delivery attempt may take [default: 10000].
+        #[arg(long, value_name = "MS", env = "VENUEWATCH_NOTIFY_TIMEOUT_MS")]
+        notify_timeout_ms: Option<u64>,
     },
     /// Ingest files or folders once, then exit.
     Ingest {
@@ -262,18 +281,21 @@ struct Config {
     max_size: u64,
     log_format: LogFormat,
     settle: Duration,
+    /// Where `watch` announces new changes, if anywhere.
+    alerts: Option<AlertConfig>,
 }
 
 impl Config {
     fn from_args(args: &Args) -> anyhow::Result<Config> {
         let file = FileConfig::load(args.config.as_deref())?;
+        let alerts = alerts(&args.command, &file)?;
         let state = args
             .state
             .clone()
             .or(file.state)
             .unwrap_or_else(|| PathBuf::from("state"));
         let settle_ms = match &args.command {
-            Command::Watch { settle_ms } => *settle_ms,
+            Command::Watch { settle_ms, .. } => *settle_ms,
             _ => None,
         };
         Ok(Config {
@@ -292,6 +314,7 @@ impl Config {
                 .unwrap_or(ingest::DEFAULT_MAX_SIZE),
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             settle: Duration::from_millis(settle_ms.or(file.settle_ms).unwrap_or(2000)),
+            alerts,
         })
     }
 
@@ -345,6 +368,69 @@ impl Config {
     }
 }
 
+/// The notifier settings: a notifier from the flags (or their environment
+/// variables) or else from the file, never from both levels mixed; the
+/// numbers key by key, flags > environment > file > defaults.
+fn alerts(command: &Command, file: &FileConfig) -> anyhow::Result<Option<AlertConfig>> {
+    let (url, exec, backoff_ms, timeout_ms) = match command {
+        Command::Watch {
+            notify_url,
+            notify_exec,
+            notify_backoff_ms,
+            notify_timeout_ms,
+            ..
+        } => (
+            notify_url.clone(),
+            notify_exec.clone(),
+            *notify_backoff_ms,
+            *notify_timeout_ms,
+        ),
+        _ => (None, None, None, None),
+    };
+    let notifier = |url: Option<&String>, exec: Option<&String>, level: &str| match (url, exec) {
+        (Some(_), Some(_)) => {
+            anyhow::bail!("a notify URL and a notify command are both set {level}: set only one")
+        }
+        (Some(url), None) => Ok(Some(Notifier::webhook(url)?)),
+        (None, Some(command)) if command.trim().is_empty() => {
+            anyhow::bail!("the notify command set {level} is empty")
+        }
+        (None, Some(command)) => Ok(Some(Notifier::Exec(command.clone()))),
+        (None, None) => Ok(None),
+    };
+    // A notifier set on the command line replaces the file's, whichever kind.
+    let chosen = match notifier(url.as_ref(), exec.as_ref(), "by flags or environment")? {
+        Some(n) => Some(n),
+        None => notifier(
+            file.notify_url.as_ref(),
+            file.notify_exec.as_ref(),
+            "in the config file",
+        )?,
+    };
+    let ms = |value: Option<u64>, file: Option<u64>, default: u64, name: &str| {
+        let ms = value.or(file).unwrap_or(default);
+        anyhow::ensure!(ms > 0, "{name} must be at least 1 (milliseconds)");
+        Ok(Duration::from_millis(ms))
+    };
+    let backoff = ms(
+        backoff_ms,
+        file.notify_backoff_ms,
+        1000,
+        "notify_backoff_ms",
+    )?;
+    let timeout = ms(
+        timeout_ms,
+        file.notify_timeout_ms,
+        10_000,
+        "notify_timeout_ms",
+    )?;
+    Ok(chosen.map(|notifier| AlertConfig {
+        notifier,
+        backoff,
+        timeout,
+    }))
+}
+
 /// Sets up `tracing` to stderr in `format`, honouring `RUST_LOG` (default
 /// `info`), printing above any progress `bars`.
 fn init_logging(format: LogFormat, bars: &Bars) {
@@ -387,6 +473,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 settle: config.settle,
                 filter: config.filter.clone(),
                 db: config.db.clone(),
+                alerts: config.alerts.clone(),
             };
             let pipeline = config.pipeline()?;
             runtime()?.block_on(async {
@@ -594,6 +681,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 rejected: store.rejections()?,
                 last_ingest: store.last_ingest()?,
                 daemon: StateLock::holder(&config.state),
+                outbox: store.outbox_counts()?,
             };
             if json {
                 report::status_json(&status, &mut out)?;

@@ -1,6 +1,8 @@
 //! The daemon behind `venuewatch watch`: a full rescan at start, then one loop
 //! over [`FileEvent`]s that ingests each complete file, retries what could not
 //! be read or written yet, and stops after the article in hand when asked.
+//! With a notifier configured, the [`alert`](crate::alert) sender runs
+//! beside the loop and is woken after each write.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -13,6 +15,7 @@ use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 use tracing::{error, info, warn};
 
+use crate::alert::{self, AlertConfig};
 use crate::filter::Filter;
 use crate::ingest;
 use crate::pipeline::{Batch, Outcome, Pipeline, Tally};
@@ -32,6 +35,8 @@ pub struct DaemonConfig {
     pub filter: Filter,
     /// The database, for the background checkpoint connection.
     pub db: PathBuf,
+    /// Where to announce new changes, if anywhere.
+    pub alerts: Option<AlertConfig>,
 }
 
 /// Why the daemon stopped with an error.
@@ -43,6 +48,9 @@ pub enum DaemonError {
     /// The watched folder does not exist.
     #[error("watched folder {0} does not exist or is not a folder (create it or pass --dir)")]
     NoFolder(PathBuf),
+    /// The alert sender's database connection could not be opened.
+    #[error("cannot open the database for the alert sender: {0}")]
+    Alerts(StoreError),
 }
 
 /// A flag set once shutdown is requested, checked between articles.
@@ -59,10 +67,15 @@ impl Shutdown {
         let setter = shutdown.clone();
         tokio::spawn(async move {
             signal.await;
-            setter.requested.store(true, Ordering::SeqCst);
-            setter.notify.notify_one();
+            setter.request();
         });
         shutdown
+    }
+
+    /// Requests shutdown: sets the flag and wakes every waiter.
+    pub fn request(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
     }
 
     /// Whether shutdown was requested.
@@ -70,9 +83,15 @@ impl Shutdown {
         self.requested.load(Ordering::SeqCst)
     }
 
-    async fn wait(&self) {
+    /// Completes once shutdown is requested. Any number of tasks may wait.
+    pub async fn wait(&self) {
+        let notified = self.notify.notified();
+        tokio::pin!(notified);
+        // Registered before the flag is read, so a request between the two
+        // still wakes this waiter.
+        notified.as_mut().enable();
         if !self.requested() {
-            self.notify.notified().await;
+            notified.await;
         }
     }
 }
@@ -251,6 +270,27 @@ pub async fn run(
         return Err(DaemonError::NoFolder(config.dir));
     }
     let dir = std::fs::canonicalize(&config.dir).unwrap_or(config.dir.clone());
+    let mut pipeline = pipeline;
+    // The sender reads the outbox through its own connection, so that
+    // ingestion never waits for a notifier. It starts before the rescan:
+    // alerts left pending by the last run go out while the folder is read.
+    let sender = match &config.alerts {
+        Some(alerts) => match Store::open(&config.db) {
+            Ok(store) => {
+                pipeline.store_mut().set_outbox(true);
+                let wake = Arc::new(Notify::new());
+                let task = tokio::spawn(alert::run(
+                    store,
+                    alerts.clone(),
+                    Arc::clone(&wake),
+                    shutdown.clone(),
+                ));
+                Some((wake, task))
+            }
+            Err(err) => return Err(DaemonError::Alerts(err)),
+        },
+        None => None,
+    };
     let mut daemon = Daemon {
         pipeline: Arc::new(Mutex::new(pipeline)),
         filter: config.filter,
@@ -258,6 +298,7 @@ pub async fn run(
         watchdog: Watchdog::from_env(),
         checkpoints_deferred: false,
         dir,
+        wake: sender.as_ref().map(|(wake, _)| Arc::clone(wake)),
     };
     // Watch before the rescan, so nothing written during it is missed.
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -329,6 +370,14 @@ pub async fn run(
     }
     service::notify("STOPPING=1");
     info!("shutting down");
+    if let Some((_, task)) = sender {
+        // The loop may also end because the watcher went away.
+        shutdown.request();
+        // Lets an attempt in progress finish and be recorded.
+        if let Err(err) = task.await {
+            error!("alert sender failed: {err}");
+        }
+    }
     Ok(())
 }
 
@@ -347,6 +396,8 @@ struct Daemon {
     /// Whether checkpoints run in the background instead of at commit.
     checkpoints_deferred: bool,
     dir: PathBuf,
+    /// Wakes the alert sender after a write, when there is one.
+    wake: Option<Arc<Notify>>,
 }
 
 impl Daemon {
@@ -424,6 +475,15 @@ impl Daemon {
         for path in failed {
             self.retry.backoff(path);
         }
+        self.wake_sender();
+    }
+
+    /// Tells the alert sender that new alerts may be waiting.
+    fn wake_sender(&self) {
+        if let Some(wake) = &self.wake {
+            // Stores a permit if the sender is busy, so none is missed.
+            wake.notify_one();
+        }
     }
 
     async fn process(&mut self, path: &Path) {
@@ -438,6 +498,7 @@ impl Daemon {
             error!(file = %path.display(), "cannot record article: {err}; will retry");
         }
         self.follow_up(path, result);
+        self.wake_sender();
     }
 
     /// Schedules what must happen next to a file after an attempt.
@@ -523,6 +584,7 @@ mod tests {
             watchdog: Watchdog::from_env(),
             checkpoints_deferred: false,
             dir: std::fs::canonicalize(dir).expect("dir"),
+            wake: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! # Layout
 //! - [`cli`]: arguments -> config -> commands (with `main`, the only `anyhow` user).
 //! - [`daemon`]: the `watch` event loop: rescan, watch, ingest, shut down.
+//! - [`alert`]: delivers the outbox's new changes to a webhook or a command.
 //! - [`watch`]: the only module importing `notify`; yields [`watch::FileEvent`]s.
 //! - [`filter`]: pure; which paths are articles.
 //! - [`pipeline`]: files through read -> decode -> extract -> store (one per
@@ -24,6 +25,7 @@
 //! - [`eval`]: pure; scores extractor output against a gold file.
 #![warn(missing_docs)]
 
+pub mod alert;
 pub mod article;
 pub mod cli;
 pub mod daemon;

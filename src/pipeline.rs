@@ -116,6 +116,11 @@ impl Pipeline {
         &self.store
     }
 
+    /// The store, for settings.
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     /// Ingests one file and brings positions up to date, all in one
     /// transaction: the path for files arriving live. Derivation resumes from
     /// the article's place in the timeline and stops where the position is

@@ -20,7 +20,7 @@ use crate::diff::{ReportClaim, Step};
 use crate::extract::{Claim, Mark, Stance};
 use crate::pipeline::Tally;
 use crate::reindex::{ArticleClaim, Summary};
-use crate::store::{Counts, LeaderChange, LeaderPosition, Rejection};
+use crate::store::{Alert, Counts, LeaderChange, LeaderPosition, OutboxCounts, Rejection};
 
 use table::Markup;
 
@@ -387,6 +387,25 @@ fn stance_color(stance: Stance) -> &'static str {
     }
 }
 
+#[derive(Serialize)]
+struct AlertView<'a> {
+    #[serde(flatten)]
+    change: ChangeView<'a>,
+    idempotency_key: &'a str,
+}
+
+/// Writes an alert's payload: the change as `changes --json` shows it plus
+/// its `idempotency_key`, as one line of JSON (so that a command appending
+/// its input to a file writes JSON Lines).
+pub fn alert_json(alert: &Alert, out: &mut impl Write) -> io::Result<()> {
+    let view = AlertView {
+        change: change_view(&alert.change),
+        idempotency_key: &alert.key,
+    };
+    serde_json::to_writer(&mut *out, &view)?;
+    writeln!(out)
+}
+
 /// Writes the change log for a person, like `git log`: oldest report
 /// first, one header per report (file name and date), then each change
 /// with its evidence and the diff of the leader's position. With color:
@@ -658,6 +677,8 @@ pub struct Status {
     pub last_ingest: Option<String>,
     /// Whether a daemon holds the state lock, and its pid if known.
     pub daemon: Option<Option<u32>>,
+    /// Alerts pending and delivered.
+    pub outbox: OutboxCounts,
 }
 
 #[derive(Serialize)]
@@ -672,6 +693,8 @@ struct StatusView<'a> {
     last_ingest: Option<&'a str>,
     daemon_running: bool,
     daemon_pid: Option<u32>,
+    outbox_pending: u64,
+    outbox_delivered: u64,
     rejected: Vec<RejectionView<'a>>,
 }
 
@@ -695,6 +718,8 @@ pub fn status_json(s: &Status, out: &mut impl Write) -> io::Result<()> {
         last_ingest: s.last_ingest.as_deref(),
         daemon_running: s.daemon.is_some(),
         daemon_pid: s.daemon.flatten(),
+        outbox_pending: s.outbox.pending,
+        outbox_delivered: s.outbox.delivered,
         rejected: s
             .rejected
             .iter()
@@ -731,6 +756,11 @@ pub fn status_text(s: &Status, out: &mut impl Write) -> io::Result<()> {
         Some(None) => writeln!(out, "daemon:    running")?,
         None => writeln!(out, "daemon:    not running")?,
     }
+    writeln!(
+        out,
+        "alerts:    {} pending, {} delivered",
+        s.outbox.pending, s.outbox.delivered
+    )?;
     writeln!(out, "rejected:  {}", s.rejected.len())?;
     for r in &s.rejected {
         writeln!(out, "    {}: {}", r.path, r.reason)?;

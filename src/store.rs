@@ -3,10 +3,11 @@
 //!
 //! Every file version is written in one transaction together with the
 //! positions and changes re-derived from it, so a crash leaves either the
-//! whole article or none of it. An article keeps the bytes it was read from,
-//! so that `reindex` can read it again with other rules; a reindex replaces
-//! claims and compares the change log before and after in one transaction,
-//! which a dry run rolls back.
+//! whole article or none of it; with the outbox on, the alerts for new
+//! changes are written in that same transaction. An article keeps the bytes
+//! it was read from, so that `reindex` can read it again with other rules; a
+//! reindex replaces claims and compares the change log before and after in
+//! one transaction, which a dry run rolls back.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use crate::ingest::FileMeta;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_article_text.sql"),
+    include_str!("../migrations/0003_outbox.sql"),
 ];
 
 /// WAL pages between checkpoints while catching up (64 MiB of log at 4 KiB
@@ -192,6 +194,29 @@ pub struct Counts {
     pub rejected: u64,
 }
 
+/// A change waiting in the outbox to be announced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// The outbox row: delivery order.
+    pub id: i64,
+    /// The idempotency key: the same for the same change, however often it
+    /// is derived; see [`alert_key`].
+    pub key: String,
+    /// The change as it was when it was added to the log.
+    pub change: LeaderChange,
+    /// Attempts so far (all failed: it is still pending).
+    pub attempts: u32,
+}
+
+/// Outbox row counts, for `status`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    /// Alerts not delivered yet.
+    pub pending: u64,
+    /// Alerts delivered (acknowledged by the notifier).
+    pub delivered: u64,
+}
+
 /// Which changes to list.
 #[derive(Debug, Clone, Default)]
 pub struct ChangeFilter {
@@ -205,6 +230,8 @@ pub struct ChangeFilter {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// Whether derivation enqueues an alert for each new change.
+    outbox: bool,
 }
 
 impl Store {
@@ -268,7 +295,18 @@ impl Store {
                 .map_err(open_err)?;
             tx.commit().map_err(open_err)?;
         }
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            outbox: false,
+        })
+    }
+
+    /// Whether derivation writes an alert into the outbox for each change it
+    /// adds to the log (in the same transaction). Off by default: only a
+    /// daemon with a notifier turns it on, so changes found while none is
+    /// configured are never announced.
+    pub fn set_outbox(&mut self, on: bool) {
+        self.outbox = on;
     }
 
     /// Sets how many WAL pages trigger an automatic checkpoint at commit on
@@ -327,8 +365,17 @@ impl Store {
         &mut self,
         f: impl FnOnce(&mut Writer) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = self.conn.transaction()?;
-        let mut writer = Writer { tx };
+        // Immediate: the write lock is taken (waiting up to the busy
+        // timeout) at the start. A deferred transaction that read first
+        // would fail at once, without waiting, if another connection (the
+        // alert sender) wrote in between.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut writer = Writer {
+            tx,
+            outbox: self.outbox,
+        };
         let value = f(&mut writer)?;
         writer.tx.commit()?;
         Ok(value)
@@ -348,7 +395,10 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut writer = Writer { tx };
+        let mut writer = Writer {
+            tx,
+            outbox: self.outbox,
+        };
         let value = f(&mut writer)?;
         if commit {
             writer.tx.commit()?;
@@ -435,6 +485,95 @@ impl Store {
         Ok(if result == "ok" { Ok(()) } else { Err(result) })
     }
 
+    // The outbox, for the alert sender. Each call is one autocommit
+    // statement: the sender holds the write lock only for that long.
+
+    /// The oldest alert not delivered yet.
+    pub fn next_alert(&self) -> Result<Option<Alert>, StoreError> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT id, key, attempts, leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
+                 FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT 1",
+            )?
+            .query_row([], |r| {
+                Ok((
+                    (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?),
+                    (
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, String>(8)?,
+                    ),
+                    (
+                        r.get::<_, String>(9)?,
+                        r.get::<_, Option<String>>(10)?,
+                        r.get::<_, String>(11)?,
+                        r.get::<_, String>(12)?,
+                    ),
+                ))
+            })
+            .optional()?;
+        let Some(((id, key, attempts), (leader, venue, kind, from, to, date), rest)) = row else {
+            return Ok(None);
+        };
+        let (article, previous_article, evidence, diff) = rest;
+        Ok(Some(Alert {
+            id,
+            key,
+            attempts,
+            change: LeaderChange {
+                leader,
+                change: Change {
+                    venue,
+                    kind: ChangeKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
+                    from: from.as_deref().map(parse_stance).transpose()?,
+                    to: parse_stance(&to)?,
+                    date: parse_date(&date)?,
+                    article,
+                    previous_article,
+                    evidence,
+                    diff,
+                },
+            },
+        }))
+    }
+
+    /// Records that the notifier acknowledged an alert: it is never sent
+    /// again.
+    pub fn alert_delivered(&self, id: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
+            )?
+            .execute(params![id, now()])?;
+        Ok(())
+    }
+
+    /// Records a failed attempt to deliver an alert; returns how many
+    /// attempts have failed in all.
+    pub fn alert_failed(&self, id: i64, error: &str) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1 RETURNING attempts",
+            )?
+            .query_row(params![id, error], |r| r.get(0))?)
+    }
+
+    /// How many alerts are pending and how many were delivered.
+    pub fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        let (pending, delivered) = self.conn.query_row(
+            "SELECT COUNT(*) - COUNT(delivered_at), COUNT(delivered_at) FROM outbox",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(OutboxCounts { pending, delivered })
+    }
+
     // Queries for the HTML report.
 
     /// Every claim of `leader`, historical ones included, with its article's
@@ -501,6 +640,7 @@ pub struct DatedClaim {
 #[derive(Debug)]
 pub struct Writer<'a> {
     tx: Transaction<'a>,
+    outbox: bool,
 }
 
 impl Writer<'_> {
@@ -590,6 +730,8 @@ impl Writer<'_> {
     /// Re-derives the positions and changes of every marked leader, passing
     /// each change that was not in the log before to `on_change` (so that
     /// however many there are, none is held in memory); returns how many.
+    /// With the outbox on ([`Store::set_outbox`]), each of those changes is
+    /// also enqueued as an [`Alert`], unless its key was enqueued before.
     pub fn derive(&mut self, on_change: &mut dyn FnMut(LeaderChange)) -> Result<usize, StoreError> {
         let dirty: Vec<(String, ReportKey, ReportKey, bool)> = {
             let mut stmt = self.tx.prepare(
@@ -609,7 +751,7 @@ impl Writer<'_> {
         let mut added = 0;
         for (leader, from, until, full) in dirty {
             let stretch = Stretch { from, until, full };
-            added += derive_leader(&self.tx, &leader, &stretch, on_change)?;
+            added += derive_leader(&self.tx, &leader, &stretch, self.outbox, on_change)?;
         }
         self.tx.execute("DELETE FROM dirty", [])?;
         Ok(added)
@@ -797,6 +939,65 @@ impl Writer<'_> {
         self.tx.execute_batch("DROP TABLE temp.changes_before")?;
         Ok((added, removed))
     }
+}
+
+/// The idempotency key of a change: a hash of its place in the log (leader,
+/// the report's timeline key, its place among the report's changes) and of
+/// what it says (venue, kind, new stance). The same change derived again
+/// gets the same key; a different change derived at the same place (after a
+/// late article rewrote that stretch of the timeline) gets a new one.
+pub fn alert_key(leader: &str, change: &Change, hash: &[u8], seq: usize) -> String {
+    let mut h = blake3::Hasher::new();
+    let date = change.date.to_string();
+    let seq = seq.to_string();
+    for part in [
+        leader.as_bytes(),
+        date.as_bytes(),
+        change.article.as_bytes(),
+        hash,
+        seq.as_bytes(),
+        change.venue.as_bytes(),
+        change.kind.as_str().as_bytes(),
+        change.to.as_str().as_bytes(),
+    ] {
+        // Length-prefixed, so that no two different lists of parts hash alike.
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    // 128 bits: unique enough, and short in a header.
+    h.finalize().to_hex()[..32].to_string()
+}
+
+/// Writes the alert for a change just added to the log, unless its key was
+/// enqueued before (then it is pending already, or was delivered and must
+/// not be delivered again).
+fn enqueue(
+    tx: &Transaction,
+    leader: &str,
+    hash: &[u8],
+    seq: usize,
+    c: &Change,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO outbox (key, leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff, enqueued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (key) DO NOTHING",
+    )?
+    .execute(params![
+        alert_key(leader, c, hash, seq),
+        leader,
+        c.venue,
+        c.kind.as_str(),
+        c.from.map(Stance::as_str),
+        c.to.as_str(),
+        c.date.to_string(),
+        c.article,
+        c.previous_article,
+        c.evidence,
+        c.diff,
+        now()
+    ])?;
+    Ok(())
 }
 
 fn is_unchanged(conn: &Connection, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
@@ -1050,6 +1251,7 @@ fn derive_leader(
     tx: &Transaction,
     leader: &str,
     stretch: &Stretch,
+    outbox: bool,
     on_change: &mut dyn FnMut(LeaderChange),
 ) -> Result<usize, StoreError> {
     let (from, full) = (&stretch.from, stretch.full);
@@ -1182,6 +1384,9 @@ fn derive_leader(
                 ])?;
                 if !old_keys.contains(&change_key(&c)) {
                     added += 1;
+                    if outbox {
+                        enqueue(tx, leader, &key.2, seq, &c)?;
+                    }
                     on_change(LeaderChange {
                         leader: leader.to_string(),
                         change: c,
@@ -1843,6 +2048,240 @@ mod tests {
         assert_eq!(only(None, None), 2);
         assert_eq!(only(Some("putin"), None), 1);
         assert_eq!(only(None, Some(jiff::civil::date(2026, 1, 5))), 1);
+    }
+
+    /// The keys of the pending alerts, oldest first, marking each delivered
+    /// when `deliver` says.
+    fn pending(s: &Store, deliver: bool) -> Vec<String> {
+        let mut keys = Vec::new();
+        let mut skipped = HashSet::new();
+        while let Some(alert) = s.next_alert().expect("next") {
+            if skipped.contains(&alert.id) {
+                break;
+            }
+            keys.push(alert.key.clone());
+            if deliver {
+                s.alert_delivered(alert.id).expect("delivered");
+            } else {
+                // Stand-in for a failed attempt; the row stays at the head.
+                s.alert_failed(alert.id, "503").expect("failed");
+                skipped.insert(alert.id);
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn alert_keys_are_stable_and_tell_different_changes_apart() {
+        let change = |venue: &str, kind, to| Change {
+            venue: venue.into(),
+            kind,
+            from: None,
+            to,
+            date: jiff::civil::date(2026, 1, 5),
+            article: "a.txt".into(),
+            previous_article: None,
+            evidence: "e".into(),
+            diff: "d".into(),
+        };
+        let c = change("kyiv", ChangeKind::New, Stance::Proposes);
+        let key = alert_key("putin", &c, b"h", 0);
+        assert_eq!(key.len(), 32);
+        // The same change, however its evidence or diff read, has the same key.
+        let same = Change {
+            evidence: "other".into(),
+            diff: "other".into(),
+            ..c.clone()
+        };
+        assert_eq!(alert_key("putin", &same, b"h", 0), key);
+        // A fixed value: keys must not change between releases either, or
+        // an upgrade would announce pending changes under new keys.
+        assert_eq!(key, "0c652fbb24dd4323f9de4cbd04e8093b");
+        let different = [
+            alert_key("zelensky", &c, b"h", 0),
+            alert_key("putin", &c, b"g", 0),
+            alert_key("putin", &c, b"h", 1),
+            alert_key(
+                "putin",
+                &change("moscow", ChangeKind::New, Stance::Proposes),
+                b"h",
+                0,
+            ),
+            alert_key(
+                "putin",
+                &change("kyiv", ChangeKind::Reversed, Stance::Proposes),
+                b"h",
+                0,
+            ),
+            alert_key(
+                "putin",
+                &change("kyiv", ChangeKind::New, Stance::Rejects),
+                b"h",
+                0,
+            ),
+            alert_key(
+                "putin",
+                &Change {
+                    article: "b.txt".into(),
+                    ..c.clone()
+                },
+                b"h",
+                0,
+            ),
+            alert_key(
+                "putin",
+                &Change {
+                    date: jiff::civil::date(2026, 1, 6),
+                    ..c.clone()
+                },
+                b"h",
+                0,
+            ),
+        ];
+        let distinct: HashSet<&String> = different.iter().chain([&key]).collect();
+        assert_eq!(distinct.len(), different.len() + 1);
+    }
+
+    #[test]
+    fn alerts_are_enqueued_only_with_the_outbox_on() {
+        let mut s = Store::in_memory().expect("db");
+        put(
+            &mut s,
+            "/a",
+            b"h1",
+            1,
+            &[claim("putin", Stance::Proposes, "kyiv")],
+        );
+        assert_eq!(s.outbox_counts().expect("counts"), OutboxCounts::default());
+        s.set_outbox(true);
+        put(
+            &mut s,
+            "/b",
+            b"h2",
+            2,
+            &[claim("putin", Stance::Rejects, "kyiv")],
+        );
+        let alert = s.next_alert().expect("next").expect("one alert");
+        assert_eq!(alert.change.change.kind, ChangeKind::Reversed);
+        assert_eq!(
+            alert.change,
+            s.changes(&ChangeFilter::default()).expect("c")[1]
+        );
+        assert_eq!(
+            s.outbox_counts().expect("counts"),
+            OutboxCounts {
+                pending: 1,
+                delivered: 0
+            }
+        );
+    }
+
+    #[test]
+    fn an_alert_commits_with_its_change_or_not_at_all() {
+        let mut s = Store::in_memory().expect("db");
+        s.set_outbox(true);
+        let a = article(1);
+        let claims = [claim("putin", Stance::Proposes, "kyiv")];
+        let file = FileVersion {
+            path: "/a",
+            name: "a",
+            meta: META,
+            hash: b"h1",
+        };
+        // A crash after derivation, before the commit: the transaction rolls back.
+        let err = s
+            .write(|w| {
+                w.record(
+                    &file,
+                    Some(Content {
+                        article: &a,
+                        claims: &claims,
+                        raw: b"h1",
+                    }),
+                )?;
+                let added = w.derive(&mut |_| {})?;
+                assert_eq!(added, 1);
+                Err::<(), _>(StoreError::Invalid("crash".into()))
+            })
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)));
+        assert_eq!(s.counts().expect("counts").changes, 0);
+        assert_eq!(s.outbox_counts().expect("counts"), OutboxCounts::default());
+        // Done again, it commits both.
+        put(&mut s, "/a", b"h1", 1, &claims);
+        assert_eq!(s.counts().expect("counts").changes, 1);
+        assert_eq!(s.outbox_counts().expect("counts").pending, 1);
+    }
+
+    #[test]
+    fn a_delivered_change_derived_again_is_not_enqueued_again() {
+        let mut s = Store::in_memory().expect("db");
+        s.set_outbox(true);
+        put(
+            &mut s,
+            "/b",
+            b"h2",
+            5,
+            &[claim("putin", Stance::Proposes, "kyiv")],
+        );
+        let first = pending(&s, true);
+        assert_eq!(first.len(), 1);
+        // An earlier report of the same stance: the change moves to it, and
+        // the one delivered leaves the log.
+        put(
+            &mut s,
+            "/a",
+            b"h1",
+            1,
+            &[claim("putin", Stance::Proposes, "kyiv")],
+        );
+        let log = s.changes(&ChangeFilter::default()).expect("changes");
+        assert_eq!((log.len(), log[0].change.article.as_str()), (1, "a"));
+        let second = pending(&s, false);
+        assert_eq!(second.len(), 1);
+        assert_ne!(second, first);
+        // Corrected to say nothing: the first change is back in the log,
+        // with its old key, and is not announced a second time.
+        put(&mut s, "/a", b"h3", 1, &[]);
+        let log = s.changes(&ChangeFilter::default()).expect("changes");
+        assert_eq!((log.len(), log[0].change.article.as_str()), (1, "b"));
+        assert_eq!(pending(&s, true), second, "only the one never delivered");
+        assert_eq!(
+            s.outbox_counts().expect("counts"),
+            OutboxCounts {
+                pending: 0,
+                delivered: 2
+            }
+        );
+    }
+
+    #[test]
+    fn failed_attempts_are_counted_and_keep_the_alert_first() {
+        let mut s = Store::in_memory().expect("db");
+        s.set_outbox(true);
+        put(
+            &mut s,
+            "/a",
+            b"h1",
+            1,
+            &[claim("putin", Stance::Proposes, "kyiv")],
+        );
+        put(
+            &mut s,
+            "/b",
+            b"h2",
+            2,
+            &[claim("putin", Stance::Rejects, "kyiv")],
+        );
+        let head = s.next_alert().expect("next").expect("alert");
+        assert_eq!(s.alert_failed(head.id, "HTTP 503").expect("failed"), 1);
+        assert_eq!(s.alert_failed(head.id, "HTTP 503").expect("failed"), 2);
+        let again = s.next_alert().expect("next").expect("alert");
+        assert_eq!((again.id, again.attempts), (head.id, 2));
+        s.alert_delivered(head.id).expect("delivered");
+        let next = s.next_alert().expect("next").expect("alert");
+        assert!(next.id > head.id);
+        assert_eq!(next.change.change.kind, ChangeKind::Reversed);
     }
 
     #[test]

@@ -476,3 +476,49 @@ mod reindex {
         );
     }
 }
+
+mod alert {
+    use super::*;
+    use crate::diff::{Change, ChangeKind};
+
+    #[test]
+    fn an_alert_is_the_change_as_changes_json_shows_it_plus_its_key() {
+        let change = LeaderChange {
+            leader: "putin".into(),
+            change: Change {
+                venue: "istanbul".into(),
+                kind: ChangeKind::Reversed,
+                from: Some(Stance::Rejects),
+                to: Stance::Proposes,
+                date: jiff::civil::date(2026, 3, 3),
+                article: "c.txt".into(),
+                previous_article: Some("a.txt".into()),
+                evidence: "Putin invited \"Zelensky\" to Istanbul.".into(),
+                diff: "-a\n+b\n".into(),
+            },
+        };
+        let mut log = Vec::new();
+        changes_json(std::slice::from_ref(&change), &mut log).expect("render");
+        let alert = Alert {
+            id: 7,
+            key: "0c652fbb24dd4323f9de4cbd04e8093b".into(),
+            change,
+            attempts: 2,
+        };
+        let mut payload = Vec::new();
+        alert_json(&alert, &mut payload).expect("render");
+        let text = String::from_utf8(payload).expect("utf-8");
+        assert_eq!(text.lines().count(), 1, "one line: {text}");
+        assert!(text.ends_with('\n'));
+        let mut alert: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let key = alert
+            .as_object_mut()
+            .and_then(|o| o.remove("idempotency_key"));
+        assert_eq!(
+            key.as_ref().and_then(|k| k.as_str()),
+            Some("0c652fbb24dd4323f9de4cbd04e8093b")
+        );
+        let log: serde_json::Value = serde_json::from_slice(&log).expect("json");
+        assert_eq!(alert, log[0]);
+    }
+}

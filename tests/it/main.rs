@@ -1,6 +1,7 @@
 //! End-to-end tests: run the real `venuewatch` binary against temp folders and
 //! a real SQLite file.
 
+mod alerts;
 mod cli;
 mod daemon;
 mod faults;

@@ -4,6 +4,7 @@
 use crate::daemon::{Daemon, DEADLINE};
 use crate::util::{seed_files, Workspace};
 use std::os::unix::net::UnixDatagram;
+use std::path::Path;
 
 #[test]
 fn systemd_hears_ready_watchdog_then_stopping() {
@@ -132,7 +133,19 @@ fn status_reports_counts_rejections_and_last_ingest() {
     std::fs::write(ws.dir.join("bin.txt"), b"\x00\x01\x02binary").expect("bin");
     ws.run(&["ingest"]);
     let s = ws.json(&["status", "--json"]);
-    assert_eq!(s["schema_version"], 2);
+    // Every migration in migrations/ has run.
+    let migrations = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"))
+        .expect("migrations/")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        })
+        .count();
+    assert_eq!(s["schema_version"], migrations);
+    assert_eq!(
+        (s["outbox_pending"].as_u64(), s["outbox_delivered"].as_u64()),
+        (Some(0), Some(0))
+    );
     assert_eq!(s["articles"], 1);
     assert_eq!(s["daemon_running"], false);
     assert!(s["last_ingest"].is_string());
