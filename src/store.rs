@@ -1631,12 +1631,23 @@ fn positions(conn: &Connection, leader: Option<&str>) -> Result<Vec<LeaderPositi
 
 /// The change log, oldest first.
 fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<Vec<LeaderChange>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
-         FROM changes
-         WHERE (?1 IS NULL OR leader = ?1) AND (?2 IS NULL OR date >= ?2)
-         ORDER BY date, article, hash, leader, seq",
-    )?;
+    // One statement per filter, not `(?1 IS NULL OR leader = ?1)`: SQLite
+    // plans a statement once, and that form keeps it off the leader's index
+    // (a scan of every change instead of one leader's range).
+    let select = "SELECT leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
+         FROM changes";
+    let sql = match (&filter.leader, filter.since) {
+        (Some(_), _) => format!(
+            "{select} WHERE leader = ?1 AND (?2 IS NULL OR date >= ?2) ORDER BY date, article, hash, seq"
+        ),
+        (None, Some(_)) => format!(
+            "{select} WHERE ?1 IS NULL AND date >= ?2 ORDER BY date, article, hash, leader, seq"
+        ),
+        (None, None) => format!(
+            "{select} WHERE ?1 IS NULL AND ?2 IS NULL ORDER BY date, article, hash, leader, seq"
+        ),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
     let since = filter.since.map(|d| d.to_string());
     let rows = stmt.query(params![filter.leader, since])?;
     read_changes(rows)
