@@ -1279,9 +1279,24 @@ fn derive_leader(
         ),
         Mode::Full => (Replay::default(), None),
     };
-    // The stored changes from the start on, oldest first: what the replay is
-    // compared with, and what it may have to replace.
-    let mut old = StoredChanges::new(leader, start.as_ref(), matches!(mode, Mode::Append));
+    // Only an insertion into the timeline compares the replay with the
+    // stored log (to stop where they agree again) and so holds its new
+    // changes until the end of the stretch. Appending and replaying
+    // everything write each report's changes as they go, so that memory
+    // stays flat however many changes a leader has: a full replay first
+    // notes which changes the log holds (to tell the new ones) and empties
+    // it.
+    let streaming = !matches!(mode, Mode::Insert);
+    let mut known: HashSet<ChangeKey> = HashSet::new();
+    if let Mode::Full = mode {
+        known = stored_change_keys(tx, leader)?;
+        tx.prepare_cached("DELETE FROM changes WHERE leader = ?1")?
+            .execute([leader])?;
+    }
+    // The stored changes from the start on, oldest first: what an insertion
+    // is compared with, and what it may have to replace.
+    let mut old = StoredChanges::new(leader, start.as_ref(), streaming);
+    let mut added = 0;
     // The position the stored log describes, kept in step with the replay.
     let mut logged: HashMap<String, Position> = match mode {
         Mode::Insert => replay
@@ -1334,7 +1349,11 @@ fn derive_leader(
             }
         }
         flipped.extend(changes.iter().map(|c| c.venue.clone()));
-        written.push((key.clone(), changes));
+        if streaming {
+            added += write_changes(tx, leader, &key.2, changes, &known, outbox, on_change)?;
+        } else {
+            written.push((key.clone(), changes));
+        }
         applied_last = Some(key.clone());
         if let Mode::Insert = mode {
             // Past every changed report, and back to what the log says.
@@ -1360,40 +1379,8 @@ fn derive_leader(
             delete.execute(params![leader, k.0, k.1, k.2])?;
         }
     }
-    let mut added = 0;
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO changes (leader, venue, kind, from_stance, to_stance, date, article, hash, seq, previous_article, evidence, diff)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        for (key, changes) in written {
-            for (seq, c) in changes.into_iter().enumerate() {
-                insert.execute(params![
-                    leader,
-                    c.venue,
-                    c.kind.as_str(),
-                    c.from.map(Stance::as_str),
-                    c.to.as_str(),
-                    c.date.to_string(),
-                    c.article,
-                    key.2,
-                    seq,
-                    c.previous_article,
-                    c.evidence,
-                    c.diff
-                ])?;
-                if !old_keys.contains(&change_key(&c)) {
-                    added += 1;
-                    if outbox {
-                        enqueue(tx, leader, &key.2, seq, &c)?;
-                    }
-                    on_change(LeaderChange {
-                        leader: leader.to_string(),
-                        change: c,
-                    });
-                }
-            }
-        }
+    for (key, changes) in written {
+        added += write_changes(tx, leader, &key.2, changes, &old_keys, outbox, on_change)?;
     }
 
     tx.execute("DELETE FROM positions WHERE leader = ?1", [leader])?;
@@ -1454,6 +1441,72 @@ fn derive_leader(
         None => tx.execute("DELETE FROM derived WHERE leader = ?1", [leader])?,
     };
     Ok(added)
+}
+
+/// Inserts one report's `changes` (its hash `hash`) into the log; those
+/// not in `known` are new: they are passed to `on_change` and, with the
+/// outbox on, queued for alerting. Returns how many were new.
+fn write_changes(
+    tx: &Transaction,
+    leader: &str,
+    hash: &[u8],
+    changes: Vec<Change>,
+    known: &HashSet<ChangeKey>,
+    outbox: bool,
+    on_change: &mut dyn FnMut(LeaderChange),
+) -> Result<usize, StoreError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO changes (leader, venue, kind, from_stance, to_stance, date, article, hash, seq, previous_article, evidence, diff)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut added = 0;
+    for (seq, c) in changes.into_iter().enumerate() {
+        insert.execute(params![
+            leader,
+            c.venue,
+            c.kind.as_str(),
+            c.from.map(Stance::as_str),
+            c.to.as_str(),
+            c.date.to_string(),
+            c.article,
+            hash,
+            seq,
+            c.previous_article,
+            c.evidence,
+            c.diff
+        ])?;
+        if !known.contains(&change_key(&c)) {
+            added += 1;
+            if outbox {
+                enqueue(tx, leader, hash, seq, &c)?;
+            }
+            on_change(LeaderChange {
+                leader: leader.to_string(),
+                change: c,
+            });
+        }
+    }
+    Ok(added)
+}
+
+/// What identifies each of a leader's stored changes.
+fn stored_change_keys(tx: &Transaction, leader: &str) -> Result<HashSet<ChangeKey>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT venue, from_stance, to_stance, date, article FROM changes WHERE leader = ?1",
+    )?;
+    let mut rows = stmt.query([leader])?;
+    let mut keys = HashSet::new();
+    while let Some(r) = rows.next()? {
+        let from: Option<String> = r.get(1)?;
+        keys.insert((
+            r.get(0)?,
+            from.as_deref().map(parse_stance).transpose()?,
+            parse_stance(&r.get::<_, String>(2)?)?,
+            parse_date(&r.get::<_, String>(3)?)?,
+            r.get(4)?,
+        ));
+    }
+    Ok(keys)
 }
 
 /// The stretch of a leader's timeline whose reports changed.
