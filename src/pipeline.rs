@@ -121,24 +121,27 @@ impl Pipeline {
         &mut self.store
     }
 
-    /// Ingests one file and brings positions up to date, all in one
-    /// transaction: the path for files arriving live. Derivation resumes from
-    /// the article's place in the timeline and stops where the position is
-    /// again what the change log says, so even an article dated years back
-    /// costs little.
+    /// Ingests one file, then brings positions up to date: the path for
+    /// files arriving live. The article is one transaction, so its claims
+    /// are queryable as soon as it commits; derivation follows at once in a
+    /// second one. The leaders the article marked for derivation are marked
+    /// in the first, so a crash between the two loses nothing: the next
+    /// start derives them. Derivation resumes from the article's place in
+    /// the timeline and stops where the position is again what the change
+    /// log says, so even an article dated years back costs little.
     pub fn ingest(&mut self, path: &Path) -> Result<Outcome, StoreError> {
         let file = FileRef::new(path);
         let step = match self.store.is_unchanged(&file.key, file.meta)? {
             true => Step::Done(Outcome::Unchanged),
             false => prepare(&file, &self.extractor, self.max_size),
         };
-        let (ingested, changes) = self.store.write(|w| {
-            let ingested = record(w, file, step)?;
+        let ingested = self.store.write(|w| record(w, file, step))?;
+        ingested.log();
+        let changes = self.store.write(|w| {
             let mut changes = Vec::new();
             w.derive(&mut |c| changes.push(c))?;
-            Ok((ingested, changes))
+            Ok(changes)
         })?;
-        ingested.log();
         log_changes(&changes);
         Ok(ingested.outcome)
     }
