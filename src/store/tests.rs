@@ -1,0 +1,829 @@
+//! Store tests: migrations, recording, derivation against full replays,
+//! the outbox and reindex's rereads.
+
+use super::*;
+use crate::article::DateSource;
+
+fn article(day: i8) -> Article {
+    Article {
+        date: jiff::civil::date(2026, 1, day),
+        date_source: DateSource::Header,
+        title: None,
+        body: String::new(),
+    }
+}
+
+fn claim(leader: &str, stance: Stance, venue: &str) -> Claim {
+    Claim {
+        leader: leader.into(),
+        stance,
+        venue: venue.into(),
+        evidence: format!("{leader} {venue}"),
+        speaker: None,
+        historical: false,
+    }
+}
+
+const META: FileMeta = FileMeta {
+    size: 1,
+    mtime_ns: 1,
+    inode: 1,
+};
+
+/// Records a file and derives, as the live path does; returns the
+/// changes added.
+fn put(store: &mut Store, path: &str, hash: &[u8], day: i8, claims: &[Claim]) -> Vec<LeaderChange> {
+    let file = FileVersion {
+        path,
+        name: path.trim_start_matches('/'),
+        meta: META,
+        hash,
+    };
+    let a = article(day);
+    store
+        .write(|w| {
+            let content = (!w.has_content(hash)?).then_some(Content {
+                raw: hash,
+                article: &a,
+                claims,
+            });
+            w.record(&file, content)?;
+            let mut changes = Vec::new();
+            w.derive(&mut |c| changes.push(c))?;
+            Ok(changes)
+        })
+        .expect("record")
+}
+
+#[test]
+fn a_late_older_report_is_slotted_in_and_later_changes_rederived() {
+    let mut s = Store::in_memory().expect("db");
+    let r = put(
+        &mut s,
+        "/b",
+        b"h2",
+        5,
+        &[claim("putin", Stance::Rejects, "kyiv")],
+    );
+    assert_eq!(r.len(), 1);
+    // An older report arrives late: the later one becomes a reversal.
+    let r = put(
+        &mut s,
+        "/a",
+        b"h1",
+        1,
+        &[claim("putin", Stance::Proposes, "kyiv")],
+    );
+    let kinds: Vec<_> = r.iter().map(|c| c.change.kind).collect();
+    assert_eq!(kinds, [ChangeKind::New, ChangeKind::Reversed]);
+    let log = s.changes(&ChangeFilter::default()).expect("changes");
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1].change.previous_article.as_deref(), Some("a"));
+    assert_eq!(
+        s.positions().expect("positions")[0].position.stance,
+        Stance::Rejects
+    );
+}
+
+#[test]
+fn batches_derived_later_equal_articles_derived_one_by_one() {
+    let reports: Vec<(String, Vec<u8>, i8, Vec<Claim>)> = (0..40)
+        .map(|i: i8| {
+            let stance = if i % 3 == 0 {
+                Stance::Rejects
+            } else {
+                Stance::Proposes
+            };
+            let venue = ["moscow", "kyiv", "minsk"][(i % 3) as usize];
+            // Dates out of file order, so later files land earlier in the timeline.
+            let day = (1 + (i as i32 * 7) % 28) as i8;
+            (
+                format!("/f{i:02}"),
+                format!("h{i}").into_bytes(),
+                day,
+                vec![claim("putin", stance, venue)],
+            )
+        })
+        .collect();
+    let mut one_by_one = Store::in_memory().expect("db");
+    for (path, hash, day, claims) in &reports {
+        put(&mut one_by_one, path, hash, *day, claims);
+    }
+    let mut batched = Store::in_memory().expect("db");
+    batched
+        .write(|w| {
+            for (path, hash, day, claims) in &reports {
+                let file = FileVersion {
+                    path,
+                    name: path.trim_start_matches('/'),
+                    meta: META,
+                    hash,
+                };
+                let a = article(*day);
+                w.record(
+                    &file,
+                    Some(Content {
+                        raw: hash,
+                        article: &a,
+                        claims,
+                    }),
+                )?;
+            }
+            Ok(())
+        })
+        .expect("batch");
+    assert!(
+        batched.positions().expect("positions").is_empty(),
+        "not derived yet"
+    );
+    batched.write(|w| w.derive(&mut |_| {})).expect("derive");
+    let all = ChangeFilter::default();
+    assert_eq!(
+        batched.changes(&all).expect("c"),
+        one_by_one.changes(&all).expect("c")
+    );
+    assert_eq!(
+        batched.positions().expect("p"),
+        one_by_one.positions().expect("p")
+    );
+    assert_eq!(
+        batched.timeline("putin").expect("t").changes.len(),
+        one_by_one.changes(&all).expect("c").len()
+    );
+}
+
+/// The stored changes and positions of `leader` are what replaying all
+/// of its reports from scratch gives.
+#[track_caller]
+fn assert_matches_replay(s: &Store, leader: &str, context: &str) {
+    let reference = s.timeline(leader).expect("timeline");
+    let filter = ChangeFilter {
+        leader: Some(leader.into()),
+        since: None,
+    };
+    let stored: Vec<Change> = s
+        .changes(&filter)
+        .expect("changes")
+        .into_iter()
+        .map(|c| c.change)
+        .collect();
+    assert_eq!(stored, reference.changes, "{context}");
+    let positions: Vec<Position> = s
+        .positions()
+        .expect("positions")
+        .into_iter()
+        .filter(|p| p.leader == leader)
+        .map(|p| p.position)
+        .collect();
+    assert_eq!(positions, reference.positions, "{context}");
+}
+
+#[test]
+fn deriving_as_articles_arrive_in_any_order_equals_replaying_everything() {
+    // A fixed pseudo-random arrival order, dates, venues and stances,
+    // with corrections and copies mixed in.
+    let mut seed = 0x9e37_79b9_u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut s = Store::in_memory().expect("db");
+    for i in 0..300 {
+        let venue = ["moscow", "kyiv", "minsk", "istanbul", "geneva"][next(5) as usize];
+        let stance = if next(3) == 0 {
+            Stance::Rejects
+        } else {
+            Stance::Proposes
+        };
+        let leader = ["putin", "zelensky"][next(2) as usize];
+        let day = 1 + next(28) as i8;
+        // Every tenth file rewrites an earlier path (a correction).
+        let path = if i % 10 == 9 {
+            format!("/f{:03}", next(i))
+        } else {
+            format!("/f{i:03}")
+        };
+        put(
+            &mut s,
+            &path,
+            format!("h{i}").as_bytes(),
+            day,
+            &[claim(leader, stance, venue)],
+        );
+    }
+    for leader in ["putin", "zelensky"] {
+        assert_matches_replay(&s, leader, leader);
+    }
+}
+
+#[test]
+fn deriving_batches_of_late_articles_equals_replaying_everything() {
+    let mut seed = 0x2545_f491_u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut s = Store::in_memory().expect("db");
+    let mut i = 0u64;
+    while i < 400 {
+        // Several articles, dated anywhere, recorded before one derivation.
+        let batch = 1 + next(6);
+        let reports: Vec<(String, Vec<u8>, i8, Claim)> = (0..batch)
+            .map(|k| {
+                let venue = ["moscow", "kyiv", "minsk", "istanbul"][next(4) as usize];
+                let stance = if next(3) == 0 {
+                    Stance::Rejects
+                } else {
+                    Stance::Proposes
+                };
+                let day = 1 + next(28) as i8;
+                (
+                    format!("/b{:04}", i + k),
+                    format!("b{}", i + k).into_bytes(),
+                    day,
+                    claim("putin", stance, venue),
+                )
+            })
+            .collect();
+        i += batch;
+        s.write(|w| {
+            for (path, hash, day, c) in &reports {
+                let file = FileVersion {
+                    path,
+                    name: path.trim_start_matches('/'),
+                    meta: META,
+                    hash,
+                };
+                let a = article(*day);
+                let claims = [c.clone()];
+                w.record(
+                    &file,
+                    Some(Content {
+                        raw: hash,
+                        article: &a,
+                        claims: &claims,
+                    }),
+                )?;
+            }
+            w.derive(&mut |_| {})
+        })
+        .expect("batch");
+        assert_matches_replay(&s, "putin", &format!("after {i} articles"));
+    }
+}
+
+#[test]
+fn a_correction_replaces_claims_and_drops_the_old_version() {
+    let mut s = Store::in_memory().expect("db");
+    put(
+        &mut s,
+        "/a",
+        b"h1",
+        1,
+        &[claim("putin", Stance::Proposes, "moscow")],
+    );
+    put(
+        &mut s,
+        "/a",
+        b"h2",
+        1,
+        &[claim("zelensky", Stance::Proposes, "kyiv")],
+    );
+    let c = s.counts().expect("counts");
+    assert_eq!(
+        (c.articles, c.files, c.claims, c.positions, c.changes),
+        (1, 1, 1, 1, 1)
+    );
+    assert_eq!(s.positions().expect("positions")[0].leader, "zelensky");
+}
+
+#[test]
+fn historical_claims_stay_out_of_positions() {
+    let mut s = Store::in_memory().expect("db");
+    let mut old = claim("zelensky", Stance::Proposes, "istanbul");
+    old.historical = true;
+    put(&mut s, "/a", b"h1", 1, &[old]);
+    assert_eq!(s.counts().expect("counts").claims, 1);
+    assert!(s.positions().expect("positions").is_empty());
+}
+
+#[test]
+fn rejected_and_recorded_files_are_known_by_metadata() {
+    let mut s = Store::in_memory().expect("db");
+    assert!(!s.is_unchanged("/x", META).expect("query"));
+    s.write(|w| w.reject("/x", META, "the file is binary"))
+        .expect("reject");
+    assert!(s.is_unchanged("/x", META).expect("query"));
+    let newer = FileMeta {
+        mtime_ns: 2,
+        ..META
+    };
+    assert!(!s.is_unchanged("/x", newer).expect("query"));
+    assert_eq!(
+        s.rejections().expect("list")[0].reason,
+        "the file is binary"
+    );
+    // Once the file is an article, it is no longer rejected.
+    put(&mut s, "/x", b"h1", 1, &[]);
+    assert!(s.rejections().expect("list").is_empty());
+}
+
+#[test]
+fn changes_filter_by_leader_and_date() {
+    let mut s = Store::in_memory().expect("db");
+    put(
+        &mut s,
+        "/a",
+        b"h1",
+        1,
+        &[claim("putin", Stance::Proposes, "moscow")],
+    );
+    put(
+        &mut s,
+        "/b",
+        b"h2",
+        9,
+        &[claim("zelensky", Stance::Proposes, "kyiv")],
+    );
+    let only = |leader: Option<&str>, since: Option<Date>| {
+        s.changes(&ChangeFilter {
+            leader: leader.map(String::from),
+            since,
+        })
+        .expect("changes")
+        .len()
+    };
+    assert_eq!(only(None, None), 2);
+    assert_eq!(only(Some("putin"), None), 1);
+    assert_eq!(only(None, Some(jiff::civil::date(2026, 1, 5))), 1);
+}
+
+/// The keys of the pending alerts, oldest first, marking each delivered
+/// when `deliver` says.
+fn pending(s: &Store, deliver: bool) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut skipped = HashSet::new();
+    while let Some(alert) = s.next_alert().expect("next") {
+        if skipped.contains(&alert.id) {
+            break;
+        }
+        keys.push(alert.key.clone());
+        if deliver {
+            s.alert_delivered(alert.id).expect("delivered");
+        } else {
+            // Stand-in for a failed attempt; the row stays at the head.
+            s.alert_failed(alert.id, "503").expect("failed");
+            skipped.insert(alert.id);
+        }
+    }
+    keys
+}
+
+#[test]
+fn alert_keys_are_stable_and_tell_different_changes_apart() {
+    let change = |venue: &str, kind, to| Change {
+        venue: venue.into(),
+        kind,
+        from: None,
+        to,
+        date: jiff::civil::date(2026, 1, 5),
+        article: "a.txt".into(),
+        previous_article: None,
+        evidence: "e".into(),
+        diff: "d".into(),
+    };
+    let c = change("kyiv", ChangeKind::New, Stance::Proposes);
+    let key = alert_key("putin", &c, b"h", 0);
+    assert_eq!(key.len(), 32);
+    // The same change, however its evidence or diff read, has the same key.
+    let same = Change {
+        evidence: "other".into(),
+        diff: "other".into(),
+        ..c.clone()
+    };
+    assert_eq!(alert_key("putin", &same, b"h", 0), key);
+    // A fixed value: keys must not change between releases either, or
+    // an upgrade would announce pending changes under new keys.
+    assert_eq!(key, "0c652fbb24dd4323f9de4cbd04e8093b");
+    let different = [
+        alert_key("zelensky", &c, b"h", 0),
+        alert_key("putin", &c, b"g", 0),
+        alert_key("putin", &c, b"h", 1),
+        alert_key(
+            "putin",
+            &change("moscow", ChangeKind::New, Stance::Proposes),
+            b"h",
+            0,
+        ),
+        alert_key(
+            "putin",
+            &change("kyiv", ChangeKind::Reversed, Stance::Proposes),
+            b"h",
+            0,
+        ),
+        alert_key(
+            "putin",
+            &change("kyiv", ChangeKind::New, Stance::Rejects),
+            b"h",
+            0,
+        ),
+        alert_key(
+            "putin",
+            &Change {
+                article: "b.txt".into(),
+                ..c.clone()
+            },
+            b"h",
+            0,
+        ),
+        alert_key(
+            "putin",
+            &Change {
+                date: jiff::civil::date(2026, 1, 6),
+                ..c.clone()
+            },
+            b"h",
+            0,
+        ),
+    ];
+    let distinct: HashSet<&String> = different.iter().chain([&key]).collect();
+    assert_eq!(distinct.len(), different.len() + 1);
+}
+
+#[test]
+fn alerts_are_enqueued_only_with_the_outbox_on() {
+    let mut s = Store::in_memory().expect("db");
+    put(
+        &mut s,
+        "/a",
+        b"h1",
+        1,
+        &[claim("putin", Stance::Proposes, "kyiv")],
+    );
+    assert_eq!(s.outbox_counts().expect("counts"), OutboxCounts::default());
+    s.set_outbox(true);
+    put(
+        &mut s,
+        "/b",
+        b"h2",
+        2,
+        &[claim("putin", Stance::Rejects, "kyiv")],
+    );
+    let alert = s.next_alert().expect("next").expect("one alert");
+    assert_eq!(alert.change.change.kind, ChangeKind::Reversed);
+    assert_eq!(
+        alert.change,
+        s.changes(&ChangeFilter::default()).expect("c")[1]
+    );
+    assert_eq!(
+        s.outbox_counts().expect("counts"),
+        OutboxCounts {
+            pending: 1,
+            delivered: 0
+        }
+    );
+}
+
+#[test]
+fn an_alert_commits_with_its_change_or_not_at_all() {
+    let mut s = Store::in_memory().expect("db");
+    s.set_outbox(true);
+    let a = article(1);
+    let claims = [claim("putin", Stance::Proposes, "kyiv")];
+    let file = FileVersion {
+        path: "/a",
+        name: "a",
+        meta: META,
+        hash: b"h1",
+    };
+    // A crash after derivation, before the commit: the transaction rolls back.
+    let err = s
+        .write(|w| {
+            w.record(
+                &file,
+                Some(Content {
+                    article: &a,
+                    claims: &claims,
+                    raw: b"h1",
+                }),
+            )?;
+            let added = w.derive(&mut |_| {})?;
+            assert_eq!(added, 1);
+            Err::<(), _>(StoreError::Invalid("crash".into()))
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)));
+    assert_eq!(s.counts().expect("counts").changes, 0);
+    assert_eq!(s.outbox_counts().expect("counts"), OutboxCounts::default());
+    // Done again, it commits both.
+    put(&mut s, "/a", b"h1", 1, &claims);
+    assert_eq!(s.counts().expect("counts").changes, 1);
+    assert_eq!(s.outbox_counts().expect("counts").pending, 1);
+}
+
+#[test]
+fn a_delivered_change_derived_again_is_not_enqueued_again() {
+    let mut s = Store::in_memory().expect("db");
+    s.set_outbox(true);
+    put(
+        &mut s,
+        "/b",
+        b"h2",
+        5,
+        &[claim("putin", Stance::Proposes, "kyiv")],
+    );
+    let first = pending(&s, true);
+    assert_eq!(first.len(), 1);
+    // An earlier report of the same stance: the change moves to it, and
+    // the one delivered leaves the log.
+    put(
+        &mut s,
+        "/a",
+        b"h1",
+        1,
+        &[claim("putin", Stance::Proposes, "kyiv")],
+    );
+    let log = s.changes(&ChangeFilter::default()).expect("changes");
+    assert_eq!((log.len(), log[0].change.article.as_str()), (1, "a"));
+    let second = pending(&s, false);
+    assert_eq!(second.len(), 1);
+    assert_ne!(second, first);
+    // Corrected to say nothing: the first change is back in the log,
+    // with its old key, and is not announced a second time.
+    put(&mut s, "/a", b"h3", 1, &[]);
+    let log = s.changes(&ChangeFilter::default()).expect("changes");
+    assert_eq!((log.len(), log[0].change.article.as_str()), (1, "b"));
+    assert_eq!(pending(&s, true), second, "only the one never delivered");
+    assert_eq!(
+        s.outbox_counts().expect("counts"),
+        OutboxCounts {
+            pending: 0,
+            delivered: 2
+        }
+    );
+}
+
+#[test]
+fn failed_attempts_are_counted_and_keep_the_alert_first() {
+    let mut s = Store::in_memory().expect("db");
+    s.set_outbox(true);
+    put(
+        &mut s,
+        "/a",
+        b"h1",
+        1,
+        &[claim("putin", Stance::Proposes, "kyiv")],
+    );
+    put(
+        &mut s,
+        "/b",
+        b"h2",
+        2,
+        &[claim("putin", Stance::Rejects, "kyiv")],
+    );
+    let head = s.next_alert().expect("next").expect("alert");
+    assert_eq!(s.alert_failed(head.id, "HTTP 503").expect("failed"), 1);
+    assert_eq!(s.alert_failed(head.id, "HTTP 503").expect("failed"), 2);
+    let again = s.next_alert().expect("next").expect("alert");
+    assert_eq!((again.id, again.attempts), (head.id, 2));
+    s.alert_delivered(head.id).expect("delivered");
+    let next = s.next_alert().expect("next").expect("alert");
+    assert!(next.id > head.id);
+    assert_eq!(next.change.change.kind, ChangeKind::Reversed);
+}
+
+#[test]
+fn two_processes_creating_the_database_at_once_both_succeed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("db");
+    let opened: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| Store::open(&path).map(drop)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    for result in opened {
+        result.expect("open");
+    }
+    assert_eq!(
+        Store::open(&path)
+            .expect("open")
+            .schema_version()
+            .expect("v"),
+        MIGRATIONS.len()
+    );
+}
+
+#[test]
+fn a_version_1_database_with_articles_upgrades_to_version_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("db");
+    let conn = Connection::open(&path).expect("open");
+    conn.execute_batch(MIGRATIONS[0]).expect("0001");
+    conn.pragma_update(None, "user_version", 1).expect("v1");
+    conn.execute_batch(
+        "INSERT INTO articles (id, hash, name, date, date_source, title, body, size, ingested_at)
+             VALUES (7, x'01', 'a.txt', '2026-01-05', 'header', 'Talks', 'Putin invited Zelensky to Moscow.', 40, 'then');
+         INSERT INTO files (path, name, article_id, size, mtime_ns, inode) VALUES ('/a.txt', 'a.txt', 7, 40, 1, 1);
+         INSERT INTO claims (article_id, seq, date, name, hash, leader, stance, venue, evidence, speaker, historical)
+             VALUES (7, 0, '2026-01-05', 'a.txt', x'01', 'putin', 'proposes', 'moscow', 'Putin invited Zelensky to Moscow.', NULL, 0);",
+    )
+    .expect("rows");
+    drop(conn);
+
+    let mut s = Store::open(&path).expect("upgrade");
+    assert_eq!(s.schema_version().expect("v"), MIGRATIONS.len());
+    let c = s.counts().expect("counts");
+    assert_eq!((c.articles, c.files, c.claims), (1, 1, 1));
+    let columns: Vec<String> = s
+        .conn
+        .prepare("SELECT name FROM pragma_table_info('articles')")
+        .expect("columns")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(!columns.iter().any(|c| c == "body"), "{columns:?}");
+    let stored = s
+        .rewrite(false, |w| w.stored_articles(0, 10))
+        .expect("read");
+    assert_eq!(stored.len(), 1);
+    let a = &stored[0];
+    assert_eq!(a.text, StoredText::BodyOnly);
+    assert_eq!(a.article.body, "Putin invited Zelensky to Moscow.");
+    assert_eq!(a.article.title.as_deref(), Some("Talks"));
+    assert_eq!(a.article.date_source, DateSource::Header);
+    assert_eq!(a.paths, ["/a.txt"]);
+    assert_eq!(
+        a.fallback_date,
+        jiff::civil::date(1970, 1, 1),
+        "the file's mtime"
+    );
+    // Replacing the file drops the article and, with it, its text.
+    put(&mut s, "/a.txt", b"h2", 1, &[]);
+    let texts: u64 = s
+        .conn
+        .query_row("SELECT COUNT(*) FROM article_text", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(texts, 1);
+}
+
+/// Rereads the article at `path` with `claims` dated `day`, derives, and
+/// returns what changed: the reread, changes added and removed.
+fn reread(
+    s: &mut Store,
+    commit: bool,
+    name: &str,
+    day: i8,
+    claims: &[Claim],
+) -> (Reread, Vec<LeaderChange>, Vec<LeaderChange>) {
+    s.rewrite(commit, |w| {
+        w.snapshot_changes()?;
+        let stored = w.stored_articles(0, 100)?;
+        let a = stored.iter().find(|a| a.name == name).expect("stored");
+        assert_eq!(a.text, StoredText::Raw(a.hash.clone()), "raw bytes kept");
+        let mut article = a.article.clone();
+        article.date = jiff::civil::date(2026, 1, day);
+        let r = w.reread(
+            a.id,
+            Reading {
+                article: &article,
+                claims,
+                raw: None,
+            },
+        )?;
+        w.derive(&mut |_| {})?;
+        let (added, removed) = w.changes_since_snapshot()?;
+        Ok((r, added, removed))
+    })
+    .expect("reread")
+}
+
+#[test]
+fn rereading_replaces_claims_and_reports_what_changed() {
+    let mut s = Store::in_memory().expect("db");
+    put(
+        &mut s,
+        "/a",
+        b"h1",
+        1,
+        &[claim("putin", Stance::Proposes, "moscow")],
+    );
+    put(
+        &mut s,
+        "/b",
+        b"h2",
+        5,
+        &[claim("putin", Stance::Rejects, "moscow")],
+    );
+    put(
+        &mut s,
+        "/c",
+        b"h3",
+        9,
+        &[claim("zelensky", Stance::Proposes, "kyiv")],
+    );
+
+    // The same reading changes nothing.
+    let same = [claim("putin", Stance::Rejects, "moscow")];
+    let (r, added, removed) = reread(&mut s, true, "b", 5, &same);
+    assert_eq!(r, Reread::default());
+    assert!(added.is_empty() && removed.is_empty());
+
+    // Another claim: the reversal goes, a new position comes.
+    let other = [claim("putin", Stance::Proposes, "kyiv")];
+    let (r, added, removed) = reread(&mut s, true, "b", 5, &other);
+    assert!(r.rewritten);
+    assert_eq!(r.added, other);
+    assert_eq!(r.removed, same);
+    assert_eq!(r.old_date, None);
+    let show = |l: &[LeaderChange]| -> Vec<(String, String, &'static str)> {
+        l.iter()
+            .map(|c| {
+                (
+                    c.leader.clone(),
+                    c.change.venue.clone(),
+                    c.change.kind.as_str(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(show(&added), [("putin".into(), "kyiv".into(), "new")]);
+    assert_eq!(
+        show(&removed),
+        [("putin".into(), "moscow".into(), "reversed")]
+    );
+    assert_eq!(added[0].change.article, "b");
+    assert_matches_replay(&s, "putin", "after a reread");
+
+    // A new date moves the report in the timeline: a now comes after b.
+    let (r, _, _) = reread(
+        &mut s,
+        true,
+        "a",
+        20,
+        &[claim("putin", Stance::Proposes, "moscow")],
+    );
+    assert_eq!(r.old_date, Some(jiff::civil::date(2026, 1, 1)));
+    assert!(r.added.is_empty() && r.removed.is_empty());
+    assert_matches_replay(&s, "putin", "after a re-date");
+    let stored: Vec<String> = s
+        .timeline("putin")
+        .expect("timeline")
+        .steps
+        .iter()
+        .map(|step| step.article.clone())
+        .collect();
+    assert_eq!(stored, ["b", "a"]);
+}
+
+#[test]
+fn a_rewrite_rolled_back_leaves_everything_as_it_was() {
+    let mut s = Store::in_memory().expect("db");
+    put(
+        &mut s,
+        "/a",
+        b"h1",
+        1,
+        &[claim("putin", Stance::Proposes, "moscow")],
+    );
+    let all = ChangeFilter::default();
+    let before = (
+        s.counts().expect("c"),
+        s.positions().expect("p"),
+        s.changes(&all).expect("c"),
+    );
+    let (r, added, removed) = reread(
+        &mut s,
+        false,
+        "a",
+        3,
+        &[claim("putin", Stance::Rejects, "minsk")],
+    );
+    assert!(r.rewritten && added.len() == 1 && removed.len() == 1);
+    let after = (
+        s.counts().expect("c"),
+        s.positions().expect("p"),
+        s.changes(&all).expect("c"),
+    );
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_database_from_the_future_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("db");
+    drop(Store::open(&path).expect("create"));
+    let conn = Connection::open(&path).expect("open");
+    conn.pragma_update(None, "user_version", 99).expect("bump");
+    drop(conn);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+}
