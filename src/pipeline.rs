@@ -150,16 +150,17 @@ impl Pipeline {
     /// with the same metadata (nothing to read), leaving the rest for
     /// [`Pipeline::overlap`].
     pub fn batch(&self, paths: &[PathBuf]) -> Result<Batch, StoreError> {
-        let mut batch = Batch::default();
-        for path in paths {
-            let file = FileRef::new(path);
-            let unchanged = self.store.is_unchanged(&file.key, file.meta)?;
-            batch
-                .steps
-                .push(unchanged.then_some(Step::Done(Outcome::Unchanged)));
-            batch.files.push(file);
-        }
-        Ok(batch)
+        let files: Vec<FileRef> = paths.iter().map(|p| FileRef::new(p)).collect();
+        let unchanged = self
+            .store
+            .are_unchanged(files.iter().map(|f| (f.key.as_str(), f.meta)))?;
+        Ok(Batch {
+            steps: unchanged
+                .into_iter()
+                .map(|u| u.then_some(Step::Done(Outcome::Unchanged)))
+                .collect(),
+            files,
+        })
     }
 
     /// The backlog path: writes `previous` in one transaction (one commit for

@@ -418,6 +418,21 @@ impl Store {
         is_unchanged(&self.conn, path, meta)
     }
 
+    /// [`Store::is_unchanged`] for many files, in one read transaction (one
+    /// lock taken, not two per file).
+    pub fn are_unchanged<'a>(
+        &self,
+        files: impl IntoIterator<Item = (&'a str, FileMeta)>,
+    ) -> Result<Vec<bool>, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let unchanged = files
+            .into_iter()
+            .map(|(path, meta)| is_unchanged(&tx, path, meta))
+            .collect::<Result<_, _>>()?;
+        tx.finish()?;
+        Ok(unchanged)
+    }
+
     /// The current positions, by leader and venue.
     pub fn positions(&self) -> Result<Vec<LeaderPosition>, StoreError> {
         positions(&self.conn, None)
