@@ -6,6 +6,7 @@ mod cli;
 mod daemon;
 mod faults;
 mod fuzz;
+mod readme;
 mod reindex;
 mod report;
 mod review;
