@@ -341,7 +341,9 @@ impl Config {
             "no database at {} (run `venuewatch ingest` or `venuewatch watch` first, or pass --state DIR)",
             self.db.display()
         );
-        Ok(Store::open(&self.db)?)
+        let store = Store::open(&self.db)?;
+        store.map_for_queries()?;
+        Ok(store)
     }
 
     fn extractor(&self) -> anyhow::Result<Extractor> {

@@ -261,6 +261,15 @@ impl Store {
         Store::prepare(conn, path)
     }
 
+    /// For a process that only queries: reads pages through a memory map
+    /// of the database instead of copying each through a read call (a
+    /// leader's change log is thousands of pages). Not for the daemon: the
+    /// pages it touches would count as its memory.
+    pub fn map_for_queries(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        Ok(())
+    }
+
     /// An in-memory database, for tests.
     pub fn in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory()?;
