@@ -386,28 +386,16 @@ impl Store {
         &mut self,
         f: impl FnOnce(&mut Writer) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        // Immediate: the write lock is taken (waiting up to the busy
-        // timeout) at the start. A deferred transaction that read first
-        // would fail at once, without waiting, if another connection (the
-        // alert sender) wrote in between.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut writer = Writer {
-            tx,
-            outbox: self.outbox,
-        };
-        let value = f(&mut writer)?;
-        writer.tx.commit()?;
-        Ok(value)
+        self.rewrite(true, f)
     }
 
     /// Runs `f` in one write transaction that holds the write lock from its
     /// start, and commits it when `commit` is true or rolls it back when it
     /// is false (a dry run: `f` sees its own writes, nobody else ever does).
-    /// For long work that reads everything before it writes: in WAL mode a
-    /// transaction that began by reading cannot start writing once another
-    /// connection has committed, however long it waits.
+    /// The write lock is taken (waiting up to the busy timeout) at the
+    /// start: in WAL mode a transaction that began by reading cannot start
+    /// writing once another connection (the alert sender, a query's
+    /// migration) has committed, however long it waits.
     pub fn rewrite<T>(
         &mut self,
         commit: bool,
