@@ -92,18 +92,35 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut word = String::new();
     let mut word_start = 0;
     let mut folded = String::new();
+    let bytes = text.as_bytes();
     let mut at = 0;
-    while let Some(c) = char_at(at) {
-        let end = at + c.len_utf8();
-        folded.clear();
-        if c.is_ascii_alphanumeric() {
+    while at < bytes.len() {
+        // Fast paths for the bulk of English text: a run of ASCII letters
+        // and digits is taken whole, and a space with no word to end is
+        // skipped; everything else goes character by character below.
+        if bytes[at].is_ascii_alphanumeric() {
+            let run = bytes[at..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len() - at);
             if word.is_empty() {
                 word_start = at;
             }
-            word.push(c.to_ascii_lowercase());
-            at = end;
+            let from = word.len();
+            word.push_str(&text[at..at + run]);
+            word[from..].make_ascii_lowercase();
+            at += run;
             continue;
         }
+        if bytes[at] == b' ' && word.is_empty() {
+            at += 1;
+            continue;
+        }
+        let Some(c) = char_at(at) else {
+            break;
+        };
+        let end = at + c.len_utf8();
+        folded.clear();
         fold_char(c, &mut folded);
         if !c.is_ascii() && !folded.is_empty() && folded.chars().all(char::is_alphanumeric) {
             if word.is_empty() {
