@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_article_text.sql"),
     include_str!("../migrations/0003_outbox.sql"),
+    include_str!("../migrations/0004_changes_clustered.sql"),
 ];
 
 /// WAL pages between checkpoints while catching up: 256 MiB of log at 4 KiB
