@@ -21,7 +21,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::Notify;
 use tracing::{error, info, warn};
 
-use crate::daemon::Shutdown;
+use crate::daemon::{self, Shutdown};
 use crate::report;
 use crate::store::{Alert, Store, StoreError};
 
@@ -105,12 +105,10 @@ pub enum DeliveryError {
     Timeout(Duration),
 }
 
-/// The wait before the next attempt after `failures` failures in a row (at
-/// least one): `base`, doubled with each further failure, at most
-/// [`MAX_BACKOFF`].
-pub fn backoff(base: Duration, failures: u32) -> Duration {
-    let doublings = failures.saturating_sub(1).min(31);
-    base.saturating_mul(1 << doublings).min(MAX_BACKOFF)
+/// The wait before the next attempt after `failures` failures in a row:
+/// `base` doubled each time, at most [`MAX_BACKOFF`].
+fn backoff(base: Duration, failures: u32) -> Duration {
+    daemon::backoff(base, failures, MAX_BACKOFF)
 }
 
 /// Delivers alerts from `store`'s outbox until `shutdown` is requested;

@@ -124,6 +124,14 @@ pub async fn signal() {
 /// shutdown or a watchdog ping never waits long.
 const BATCH: usize = 256;
 
+/// The wait before the next attempt after `failures` failures in a row (at
+/// least one): `base`, doubled with each further failure, at most `max`.
+/// Shared by file retries here and alert deliveries.
+pub fn backoff(base: Duration, failures: u32, max: Duration) -> Duration {
+    let doublings = failures.saturating_sub(1).min(31);
+    base.saturating_mul(1 << doublings).min(max)
+}
+
 /// Runs `f` on the pipeline on the blocking pool.
 async fn blocking<T: Send + 'static>(
     pipeline: &Arc<Mutex<Pipeline>>,
@@ -537,8 +545,7 @@ impl Retry {
     fn backoff(&mut self, path: PathBuf) {
         let failures = self.failures.entry(path.clone()).or_insert(0);
         *failures += 1;
-        let delay =
-            Duration::from_secs(1u64 << (*failures - 1).min(6)).min(Duration::from_secs(60));
+        let delay = backoff(Duration::from_secs(1), *failures, Duration::from_secs(60));
         self.due.insert(path, Instant::now() + delay);
     }
 

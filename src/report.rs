@@ -212,11 +212,6 @@ pub fn render_positions(
     }
 }
 
-/// Writes the position table as JSON.
-pub fn positions_json(positions: &[LeaderPosition], out: &mut impl Write) -> io::Result<()> {
-    render_positions(Format::Json, positions, out)
-}
-
 fn positions_markdown(positions: &[LeaderPosition], out: &mut impl Write) -> io::Result<()> {
     if positions.is_empty() {
         return writeln!(out, "No positions yet.");
@@ -360,17 +355,6 @@ pub fn render_changes(
         Format::Csv => table::csv(&CHANGE_COLUMNS, views, out),
         Format::Markdown => changes_markdown(changes, marks, out),
     }
-}
-
-/// Writes the change log as JSON.
-pub fn changes_json(changes: &[LeaderChange], out: &mut impl Write) -> io::Result<()> {
-    render_changes(
-        Format::Json,
-        changes,
-        Style::default(),
-        &|_| Vec::new(),
-        out,
-    )
 }
 
 /// The changes in runs of one report each (the log is ordered by report).
@@ -600,11 +584,6 @@ pub fn render_timeline(
         Format::Csv => table::csv(&STEP_COLUMNS, step_rows(steps), out),
         Format::Markdown => timeline_markdown(leader, steps, out),
     }
-}
-
-/// Writes a leader's timeline as JSON.
-pub fn timeline_json(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
-    render_timeline(Format::Json, "", steps, out)
 }
 
 fn timeline_markdown(leader: &str, steps: &[Step], out: &mut impl Write) -> io::Result<()> {

@@ -498,7 +498,14 @@ mod alert {
             },
         };
         let mut log = Vec::new();
-        changes_json(std::slice::from_ref(&change), &mut log).expect("render");
+        render_changes(
+            Format::Json,
+            std::slice::from_ref(&change),
+            Style::default(),
+            &|_| Vec::new(),
+            &mut log,
+        )
+        .expect("render");
         let alert = Alert {
             id: 7,
             key: "0c652fbb24dd4323f9de4cbd04e8093b".into(),
