@@ -46,6 +46,8 @@ const RECENT_PROPOSALS: usize = 64;
 struct Who {
     leader: usize,
     speaker: Option<String>,
+    /// Named as a country or capital ("Tehran", "Norway"), not as a person.
+    place: bool,
 }
 
 /// What a mention refers to once the article's date is known.
@@ -313,6 +315,9 @@ impl Run<'_> {
         } else {
             class
         };
+        if class == Class::Predicate && self.attributive(s, m) {
+            return None;
+        }
         // A negator inside a propose cue ("would not host") or before any cue.
         let inner = stance == Stance::Proposes
             && class != Class::Predicate
@@ -329,6 +334,35 @@ impl Run<'_> {
             stance
         };
         Some((stance, class))
+    }
+
+    /// Whether one-word evaluation `m` modifies the noun after it ("ideal
+    /// conditions", "the appropriate decisions") instead of judging a venue.
+    fn attributive(&self, s: &Sent, m: usize) -> bool {
+        let w = &self.ex.words;
+        let cue = &s.ments[m];
+        if cue.end - cue.start != 1 {
+            return false;
+        }
+        let next = cue.end;
+        let Some(tok) = s.toks.get(next) else {
+            return false;
+        };
+        let word = tok.norm.as_str();
+        tok.is_word()
+            && s.at[next].is_none()
+            && !capitalised(s, next)
+            && !w.preposition.contains(word)
+            && !w.coordinator.contains(word)
+            && !w.copula.contains(word)
+            && !w.venue_noun.contains(word)
+            && !w.determiner.contains(word)
+            && !w.auxiliary.contains(word)
+            && !w.clause_opener.contains(word)
+            && !w.complementizer.contains(word)
+            && !w.conditional.contains(word)
+            && !word.ends_with("ly")
+            && !matches!(word, "too" | "enough" | "either" | "as" | "by")
     }
 
     /// Who holds cue `m`, and whether directly (its subject or passive
@@ -354,6 +388,8 @@ impl Run<'_> {
                     let subjects = self.subjects(s, at);
                     if subjects.is_empty() {
                         (self.speaker(s, at, quote).into_iter().collect(), false)
+                    } else if let Some(speaker) = self.announcer(s, m, &subjects, quote) {
+                        (vec![speaker], false)
                     } else {
                         (subjects, true)
                     }
@@ -371,6 +407,28 @@ impl Run<'_> {
             Class::Noun => (self.possessor(s, at).into_iter().collect(), true),
         };
         (!holders.is_empty()).then_some((holders, direct))
+    }
+
+    /// The one announcing a meeting whose parties are the subjects: "Iran
+    /// and the United States will meet in Oman, Araghchi said", "Zelensky
+    /// said Turkey or the Gulf states could host": the person speaking,
+    /// when the subjects are countries (two or more, or one offered as host
+    /// by someone else).
+    fn announcer(&self, s: &Sent, m: usize, subjects: &[Who], quote: Option<&Who>) -> Option<Who> {
+        if !subjects.iter().all(|w| w.place) {
+            return None;
+        }
+        let host = s.has_cue(m, CueKind::Host);
+        if subjects.len() < 2 && !host {
+            return None;
+        }
+        let speaker = self
+            .attributed(s, s.ments[m].start, quote)
+            .filter(|w| !w.place)?;
+        let lex = &self.ex.lexicon;
+        let country = |w: &Who| lex.leaders[w.leader].country.clone();
+        let own = subjects.iter().any(|w| country(w) == country(&speaker));
+        (!own || subjects.len() >= 2).then_some(speaker)
     }
 
     /// Whether cue `m` held by `holders` states a position rather than a
@@ -503,6 +561,14 @@ impl Run<'_> {
             return referenced;
         }
         let close = cue.start - self.subject_end(s, cue.start) <= 8;
+        // "Zelensky said Turkey or the Gulf states could host": the places
+        // offered as hosts by their announcer.
+        if s.has_cue(m, CueKind::Host) && !direct && close {
+            let subject = s.ending_at(self.subject_end(s, cue.start));
+            if let Some(n) = subject.filter(|&n| self.place(s, n).is_some()) {
+                return self.list_before(s, n);
+            }
+        }
         if s.has_cue(m, CueKind::Host) && direct && close {
             let lex = &self.ex.lexicon;
             return holders

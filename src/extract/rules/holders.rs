@@ -68,6 +68,10 @@ impl Run<'_> {
                     found = Some(w);
                     break;
                 }
+                if let Some(w) = self.definite_head(s, i) {
+                    found = Some(w);
+                    break;
+                }
                 i -= 1;
                 steps += 1;
             }
@@ -80,6 +84,18 @@ impl Run<'_> {
                 let mut j = verb.end;
                 while j < s.toks.len() && self.ex.words.determiner.contains(s.norm(j)) {
                     j += 1;
+                }
+                // "..., said the president."
+                let head = self
+                    .ex
+                    .words
+                    .head_role
+                    .iter()
+                    .map(|r| j + r.split_whitespace().count())
+                    .filter(|&end| end >= s.toks.len() || s.is_punct(end))
+                    .find_map(|end| self.definite_head(s, end));
+                if let Some(w) = head.filter(|_| j > verb.end) {
+                    found = Some(w);
                 }
                 let reach = if according { 6 } else { 1 };
                 let hi = (j + reach).min(s.toks.len());
@@ -117,6 +133,29 @@ impl Run<'_> {
             }
         }
         out
+    }
+
+    /// "the president", "the head of state" ending at token `end`, with no
+    /// country named: the leader last spoken of, as a pronoun would be.
+    pub(super) fn definite_head(&self, s: &Sent, end: usize) -> Option<Who> {
+        let w = &self.ex.words;
+        let role = w.head_role.iter().find_map(|r| {
+            let words: Vec<&str> = r.split_whitespace().collect();
+            let start = end.checked_sub(words.len())?;
+            let same = start >= 1
+                && end <= s.toks.len()
+                && (start..end).zip(&words).all(|(i, word)| s.norm(i) == *word)
+                && (start..end).all(|i| s.at[i].is_none());
+            same.then_some(start)
+        })?;
+        if s.norm(role - 1) != "the" {
+            return None;
+        }
+        self.ctx.carried.clone().map(|c| Who {
+            leader: c.leader,
+            speaker: None,
+            place: false,
+        })
     }
 
     /// The holder for a cue whose holder is the speaker: the quote's

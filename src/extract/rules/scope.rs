@@ -237,7 +237,11 @@ impl Run<'_> {
             let broad = s
                 .ending_at(cue_end)
                 .is_some_and(|c| s.has_cue(c, CueKind::NeedsMeeting));
-            return !to_verb && !broad;
+            // "offered Ukraine a ceasefire": a recipient; "ready to meet
+            // Russia": the other party. Neither is where to meet.
+            let recipient = matches!(s.norm(mention.end), "a" | "an");
+            let counterpart = matches!(s.norm(cue_end - 1), "meet" | "meeting");
+            return !to_verb && !broad && !recipient && !counterpart;
         }
         let prev = s.norm(p - 1);
         // "acceptable to Kyiv", "impossible for Moscow": who judges.
@@ -276,7 +280,9 @@ impl Run<'_> {
         if self.statement_place(s, n) {
             return false;
         }
-        if s.norm(mention.end) == "'s" {
+        // "Russia's role", "the Kiev authorities", "Moscow officials": the
+        // place names an actor, not where to meet.
+        if s.norm(mention.end) == "'s" || self.ex.words.role.contains(s.norm(mention.end)) {
             return false;
         }
         // "Russia-Ukraine talks": the parties, not the place.
@@ -312,6 +318,11 @@ impl Run<'_> {
             .find_map(|i| s.starting_at(i).filter(|&m| self.place(s, m).is_some()))
         {
             let next_start = s.ments[next].start;
+            let prev = s.at[end - 1].unwrap_or(n);
+            if self.apposition(s, prev, next) {
+                end = s.ments[next].end;
+                continue;
+            }
             let linked =
                 self.list_gap(s, end, next_start) || self.list_extension(s, end, next_start);
             if !linked || !self.usable(s, next, false) {
@@ -335,6 +346,11 @@ impl Run<'_> {
             let Some(prev) = (lo..start).rev().find_map(|i| s.ending_at(i + 1)) else {
                 break;
             };
+            if let Some(cur) = s.starting_at(start) {
+                if self.apposition(s, prev, cur) {
+                    out.retain(|&v| Some(v) != self.place(s, cur).map(|p| p.0));
+                }
+            }
             if !self.list_gap(s, s.ments[prev].end, start) || !self.usable(s, prev, false) {
                 break;
             }
@@ -362,7 +378,7 @@ impl Run<'_> {
         while p > a && w.determiner.contains(s.norm(p - 1)) {
             p -= 1;
         }
-        if p > a && w.list_extender.contains(s.norm(p - 1)) {
+        if self.extender_before(s, a, p) {
             return true;
         }
         // A dash or colon, then only list words.
@@ -379,7 +395,18 @@ impl Run<'_> {
                 .all(|i| w.list_filler.contains(s.norm(i)) || w.coordinator.contains(s.norm(i)))
     }
 
-    /// Whether tokens `a..b` only link two listed venues.
+    /// Whether a list extender ("alongside", "such as") ends right before
+    /// token `p`, after token `a`.
+    pub(super) fn extender_before(&self, s: &Sent, a: usize, p: usize) -> bool {
+        let w = &self.ex.words;
+        (1..=3).filter(|&k| p >= a + k).any(|k| {
+            let phrase: Vec<&str> = (p - k..p).map(|i| s.norm(i)).collect();
+            w.list_extender.contains(phrase.join(" ").as_str())
+        })
+    }
+
+    /// Whether tokens `a..b` only link two listed venues ("Turkey, Qatar",
+    /// "in Turkey, in Europe or in Switzerland").
     pub(super) fn list_gap(&self, s: &Sent, a: usize, b: usize) -> bool {
         let w = &self.ex.words;
         let words = &s.toks[a..b];
@@ -389,8 +416,23 @@ impl Run<'_> {
             && words.iter().all(|t| {
                 w.coordinator.contains(t.norm.as_str())
                     || w.list_filler.contains(t.norm.as_str())
+                    || w.locative.contains(t.norm.as_str())
                     || t.norm == "\""
             })
+    }
+
+    /// Whether place `next` only restates the country of place `prev` right
+    /// before it ("Sharm el-Sheikh, Egypt"; "Muscat, Oman").
+    pub(super) fn apposition(&self, s: &Sent, prev: usize, next: usize) -> bool {
+        let lex = &self.ex.lexicon;
+        let (Some((a, _)), Some((b, _))) = (self.place(s, prev), self.place(s, next)) else {
+            return false;
+        };
+        let adjacent = s.ments[prev].end + 1 == s.ments[next].start
+            && s.norm(s.ments[prev].end) == ",";
+        adjacent
+            && lex.venues[b].kind == VenueKind::Country
+            && lex.venues[a].country.as_deref() == Some(lex.venues[b].id.as_str())
     }
 }
 

@@ -123,6 +123,7 @@ impl Run<'_> {
             .any(|r| text.ends_with(r.as_str()));
         let person = self.person(tags).map(|(leader, how)| Who {
             leader,
+            place: false,
             speaker: match how {
                 Named::Name | Named::Title => None,
                 Named::Role if head => None,
@@ -147,6 +148,7 @@ impl Run<'_> {
                 let gov = person.or_else(|| {
                     country.and_then(|c| self.leader_of(c)).map(|leader| Who {
                         leader,
+                        place: true,
                         speaker: Some(s.original(m).to_string()),
                     })
                 });
