@@ -283,6 +283,15 @@ pub struct Cues {
     /// after a colon ("...: Turkey, the Vatican or Switzerland").
     #[serde(default)]
     pub venue_noun: Vec<String>,
+    /// Journeys of a party or its delegation ("arrived in", "left for",
+    /// "heads to"): agreement by deed, held by the traveller or the one
+    /// announcing it, and only with talks named in the sentence.
+    #[serde(default)]
+    pub trip: Vec<String>,
+    /// Sending a delegation ("dispatched", "sent"): held by the sender, and
+    /// only with talks or a delegation named in the sentence.
+    #[serde(default)]
+    pub send: Vec<String>,
     /// Broad verbs that propose a venue only with a meeting noun near them
     /// ("urged a summit in Geneva", not "urged a ceasefire in Ukraine").
     #[serde(default)]
@@ -329,6 +338,11 @@ pub struct Cues {
     /// "jan").
     #[serde(default)]
     pub abbreviation: Vec<String>,
+    /// Words of time and manner that may follow a venue ("in Geneva next
+    /// week", "to Moscow soon"); any other plain word after a place makes
+    /// it a modifier ("US interests", "the Minsk agreements"), not a venue.
+    #[serde(default)]
+    pub adjunct: Vec<String>,
 }
 
 impl Lexicon {

@@ -50,6 +50,8 @@ pub(crate) enum CueKind {
     NeedsMeeting,
     /// An invitation whose subject is the one invited.
     InvitesOther,
+    /// A journey or a sending: a claim only with talks in the sentence.
+    Trip,
 }
 
 /// What a matched phrase can be.
@@ -123,6 +125,7 @@ pub(crate) struct Words {
     pub list_extender: HashSet<String>,
     pub role: HashSet<String>,
     pub abbreviation: HashSet<String>,
+    pub adjunct: HashSet<String>,
 }
 
 fn word_set(list: &[String]) -> HashSet<String> {
@@ -170,6 +173,7 @@ impl Words {
                 .filter_map(|r| phrase_key(r).split_whitespace().next().map(str::to_string))
                 .collect(),
             abbreviation: word_set(&c.abbreviation),
+            adjunct: word_set(&c.adjunct),
         }
     }
 }
@@ -328,7 +332,11 @@ impl Matcher {
             }
         }
         let c = &lexicon.cues;
-        let cue_lists: [(&[String], CueKind); 16] = [
+        let cue_lists: [(&[String], CueKind); 20] = [
+            (&c.trip, CueKind::Stance(Stance::Proposes, Class::Speaker)),
+            (&c.trip, CueKind::Trip),
+            (&c.send, CueKind::Stance(Stance::Proposes, Class::Verb)),
+            (&c.send, CueKind::Trip),
             (&c.invites_other, CueKind::InvitesOther),
             (
                 &c.propose_meeting,

@@ -487,6 +487,12 @@ impl Run<'_> {
                 return false;
             }
         }
+        // "He will fly to Tokyo": a journey is a position on a venue only
+        // when the sentence is about talks ("for the talks", "the
+        // delegation").
+        if s.has_cue(m, CueKind::Trip) && !s.toks.iter().any(|t| w.meeting_noun.contains(t.norm.as_str())) {
+            return false;
+        }
         if s.has_cue(m, CueKind::NeedsMeeting) {
             let hi = (cue.end + VENUE_REACH).min(s.toks.len());
             if !(cue.end..hi).any(|i| w.meeting_noun.contains(s.norm(i))) {

@@ -285,6 +285,9 @@ impl Run<'_> {
         if s.norm(mention.end) == "'s" || self.ex.words.role.contains(s.norm(mention.end)) {
             return false;
         }
+        if self.modifier(s, n) {
+            return false;
+        }
         // "Russia-Ukraine talks": the parties, not the place.
         let hyphen = s.norm(mention.end) == "-" && !is_dash_break(s, mention.end);
         let pair = |i: usize| {
@@ -307,6 +310,43 @@ impl Run<'_> {
             || !next.is_some_and(|c| {
                 s.is_speech(c) || s.stance_cue(c).is_some_and(|(_, k)| k == Class::Verb)
             })
+    }
+
+    /// Whether place mention `n` modifies the plain noun after it ("US
+    /// interests", "the Minsk agreements"); before a meeting noun it still
+    /// names where ("the Istanbul talks").
+    pub(super) fn modifier(&self, s: &Sent, n: usize) -> bool {
+        let w = &self.ex.words;
+        let next = s.ments[n].end;
+        let Some(tok) = s.toks.get(next) else {
+            return false;
+        };
+        let word = tok.norm.as_str();
+        let plain = tok.is_word()
+            && s.at[next].is_none()
+            && !capitalised(s, next)
+            && !word.chars().next().is_some_and(|c| c.is_ascii_digit());
+        plain
+            && !word.ends_with("ly")
+            && !word.ends_with("ing")
+            && ![
+                &w.preposition,
+                &w.determiner,
+                &w.coordinator,
+                &w.auxiliary,
+                &w.copula,
+                &w.negation,
+                &w.complementizer,
+                &w.relative,
+                &w.clause_opener,
+                &w.conditional,
+                &w.meeting_noun,
+                &w.venue_noun,
+                &w.list_filler,
+                &w.adjunct,
+            ]
+            .iter()
+            .any(|set| set.contains(word))
     }
 
     /// Place `n` and the places listed after it ("Turkey, the Vatican or
