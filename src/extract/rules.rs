@@ -301,8 +301,13 @@ impl Run<'_> {
             return None;
         }
         // "the invite", "his offer", "Putin's Moscow offer".
-        let det =
-            |i: usize| i >= s.first && (w.determiner.contains(s.norm(i)) || s.norm(i) == "'s");
+        // "we all offered", "they both agreed": a quantifier floating after
+        // the subject, not a determiner of a noun.
+        let floating = |i: usize| matches!(s.norm(i), "all" | "both" | "each");
+        let det = |i: usize| {
+            i >= s.first
+                && ((w.determiner.contains(s.norm(i)) && !floating(i)) || s.norm(i) == "'s")
+        };
         let noun_use = cue.start > s.first
             && (det(cue.start - 1)
                 || (cue.start >= s.first + 2
