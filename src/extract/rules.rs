@@ -387,7 +387,11 @@ impl Run<'_> {
             Class::Verb => {
                 // "an idea the European Union has rejected": a subject that
                 // is no leader; only someone quoted saying so holds it.
-                if self.common_noun_subject(s, at) {
+                if self.participial(s, at) {
+                    // "Lukashenko offered to host talks, proposing Minsk":
+                    // the participle's subject is the main clause's.
+                    (self.first_subject(s).into_iter().collect(), true)
+                } else if self.common_noun_subject(s, at) {
                     (self.attributed(s, at, quote).into_iter().collect(), false)
                 } else {
                     let subjects = self.subjects(s, at);
@@ -412,6 +416,12 @@ impl Run<'_> {
             Class::Noun => (self.possessor(s, at).into_iter().collect(), true),
         };
         (!holders.is_empty()).then_some((holders, direct))
+    }
+
+    /// Whether the verb cue at `at` opens a participle clause after a comma
+    /// (", proposing Minsk").
+    fn participial(&self, s: &Sent, at: usize) -> bool {
+        at > s.first + 1 && s.norm(at - 1) == "," && s.norm(at).ends_with("ing")
     }
 
     /// The one announcing a meeting whose parties are the subjects: "Iran

@@ -34,6 +34,14 @@ impl Run<'_> {
                     break;
                 }
             }
+            // ", reaffirming ...": a participle clause says something else.
+            let participle = word == ","
+                && s.norm(i + 1).ends_with("ing")
+                && s.at[i + 1].is_none()
+                && !self.extender_before(s, i + 1, i + 2);
+            if participle {
+                break;
+            }
             // A relative clause after the object ("the truce that leaders
             // demanded in Kyiv"); "proposed that ..." and ", that ..." open
             // what was proposed.
