@@ -413,7 +413,7 @@ impl Run<'_> {
                 }
             }
             Class::Speaker => (self.speaker(s, at, quote).into_iter().collect(), false),
-            Class::Noun => (self.possessor(s, at).into_iter().collect(), true),
+            Class::Noun => (self.possessor(s, m).into_iter().collect(), true),
         };
         (!holders.is_empty()).then_some((holders, direct))
     }
@@ -695,6 +695,15 @@ impl Run<'_> {
             w.reference.contains(s.norm(i)) && !named
         });
         if !inside && found.is_none() {
+            return Vec::new();
+        }
+        // "accepted an invitation to visit Beijing": the reference names its
+        // own venue, which the cues inside it carry.
+        let from = found.map_or(cue.end, |i| i + 1);
+        let names_own = (from..(from + 8).min(s.toks.len()))
+            .take_while(|&i| !s.is_punct(i))
+            .any(|i| s.starting_at(i).is_some_and(|n| matches!(s.refs[n], Some(Ref::Place { .. }))));
+        if names_own {
             return Vec::new();
         }
         // Between the cue and the noun only determiners and a possessor.

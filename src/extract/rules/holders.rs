@@ -466,8 +466,31 @@ impl Run<'_> {
         self.who_of(s, e)
     }
 
-    /// The possessor of a noun cue ("Lavrov's dismissal of").
-    pub(super) fn possessor(&self, s: &Sent, at: usize) -> Option<Who> {
+    /// The possessor of a noun cue ("Lavrov's dismissal of"), or the one it
+    /// comes from ("an invitation from Xi").
+    pub(super) fn possessor(&self, s: &Sent, m: usize) -> Option<Who> {
+        let cue = &s.ments[m];
+        if s.norm(cue.end - 1) == "from" {
+            let mut i = cue.end;
+            while self.ex.words.determiner.contains(s.norm(i)) {
+                i += 1;
+            }
+            // "from Chinese President Xi Jinping": the title and the name.
+            let mut found = None;
+            while let Some(n) = s.starting_at(i) {
+                match &s.refs[n] {
+                    Some(Ref::Person(w)) => found = Some(w.clone()),
+                    _ => break,
+                }
+                i = s.ments[n].end;
+            }
+            return found;
+        }
+        self.owner(s, cue.start)
+    }
+
+    /// The possessor of what starts at `at`: "Putin's", "his".
+    fn owner(&self, s: &Sent, at: usize) -> Option<Who> {
         if at >= 1 && self.ex.words.determiner.contains(s.norm(at - 1)) {
             // "his offer": a possessive pronoun; "the offer": none.
             return self.pronoun(s, at - 1);

@@ -195,8 +195,19 @@ impl Run<'_> {
         while p > s.first && w.determiner.contains(s.norm(p - 1)) {
             p -= 1;
         }
-        s.ending_at(p)
-            .is_some_and(|c| s.has_cue(c, CueKind::StatementPlace))
+        let Some(c) = s.ending_at(p).filter(|&c| s.has_cue(c, CueKind::StatementPlace)) else {
+            return false;
+        };
+        // "will host Xi for a state visit to the United States", "hold talks
+        // during a visit to Malaysia": the visit a cue offers or plans is
+        // where the meeting is.
+        let start = s.ments[c].start;
+        let visit = (start..s.ments[c].end).any(|i| s.norm(i).starts_with("visit"));
+        let offered = (start.saturating_sub(8).max(s.first)..start)
+            .take_while(|&i| !s.is_punct(i))
+            .any(|i| s.at[i].is_some_and(|m| s.is_stance(m)));
+        let offered = offered && (start.saturating_sub(8).max(s.first)..start).all(|i| !s.is_punct(i) || s.norm(i) == "-");
+        !(visit && offered)
     }
 
     pub(super) fn place(&self, s: &Sent, n: usize) -> Option<(usize, bool)> {

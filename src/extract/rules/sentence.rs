@@ -223,7 +223,17 @@ pub(super) fn absorbed_cues(s: &Sent) -> Vec<bool> {
         if s.stance_cue(m) != Some((Stance::Proposes, Class::Speaker)) {
             continue;
         }
-        let lo = mention.start.saturating_sub(5);
+        // Five words back, not counting the names of the one invited
+        // ("an invitation from Chinese President Xi Jinping to visit").
+        let mut lo = mention.start;
+        let mut words = 0;
+        while lo > 0 && words < 5 {
+            lo -= 1;
+            let named = s.at[lo].is_some_and(|n| s.refs.get(n).is_some_and(|r| matches!(r, Some(Ref::Person(_)))));
+            if !named {
+                words += 1;
+            }
+        }
         let governor = (lo..mention.start)
             .rev()
             .find_map(|i| s.ending_at(i + 1).filter(|&c| s.is_stance(c)));
