@@ -323,6 +323,23 @@ impl Run<'_> {
         if class == Class::Predicate && self.attributive(s, m) {
             return None;
         }
+        // "Araghchi, left, meets ...": a caption's position, not a journey.
+        let aside = |i: usize| matches!(s.norm(i), "," | "(" | ")");
+        if cue.end - cue.start == 1
+            && matches!(s.norm(cue.start), "left" | "right")
+            && cue.start > s.first
+            && aside(cue.start - 1)
+            && aside(cue.end)
+        {
+            return None;
+        }
+        // "After Putin travelled to Alaska, ...": a journey in an opening
+        // clause of time tells what happened.
+        let opening = matches!(s.norm(s.first), "after" | "since" | "following" | "before");
+        let journey = s.has_cue(m, CueKind::Trip);
+        if journey && opening && (s.first..cue.start).all(|i| s.norm(i) != ",") {
+            return None;
+        }
         // A negator inside a propose cue ("would not host") or before any cue.
         let inner = stance == Stance::Proposes
             && class != Class::Predicate
@@ -502,6 +519,15 @@ impl Run<'_> {
                 return false;
             }
         }
+        // "sent a letter to Iran": only a delegation sent is a deed.
+        if class == Class::Verb && s.has_cue(m, CueKind::Trip) {
+            let hi = (cue.end + 5).min(s.toks.len());
+            let delegation = (cue.end..hi)
+                .any(|i| w.role.contains(s.norm(i)) || w.meeting_noun.contains(s.norm(i)));
+            if !delegation {
+                return false;
+            }
+        }
         // "He will fly to Tokyo": a journey is a position on a venue only
         // when the sentence is about talks ("for the talks", "the
         // delegation").
@@ -582,6 +608,18 @@ impl Run<'_> {
             return referenced;
         }
         let close = cue.start - self.subject_end(s, cue.start) <= 8;
+        // "suggesting it could host talks": the place spoken of, not the
+        // speaker's own country.
+        let mut p = cue.start;
+        while p > s.first && w.auxiliary.contains(s.norm(p - 1)) {
+            p -= 1;
+        }
+        if s.has_cue(m, CueKind::Host) && p > s.first && s.norm(p - 1) == "it" {
+            let named = (s.first..p - 1)
+                .rev()
+                .find_map(|i| s.ending_at(i + 1).and_then(|n| self.place(s, n)));
+            return named.map(|(v, _)| v).into_iter().collect();
+        }
         // "Zelensky said Turkey or the Gulf states could host": the places
         // offered as hosts by their announcer.
         if s.has_cue(m, CueKind::Host) && !direct && close {
@@ -609,7 +647,9 @@ impl Run<'_> {
     fn object_venues(&self, s: &Sent, m: usize) -> Venues {
         let cue = &s.ments[m];
         let after = self.venues_after(s, m, false);
-        if !after.is_empty() {
+        // "Gyeongju, which Trump left": where a departure is from.
+        let departure = s.has_cue(m, CueKind::Trip) && cue.end - cue.start == 1;
+        if !after.is_empty() || departure {
             return after;
         }
         let antecedent = self.relative_antecedent(s, cue.start);

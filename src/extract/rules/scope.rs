@@ -35,10 +35,11 @@ impl Run<'_> {
                 }
             }
             // ", reaffirming ...": a participle clause says something else.
+            let after = if s.norm(i + 1) == "\"" { i + 2 } else { i + 1 };
             let participle = word == ","
-                && s.norm(i + 1).ends_with("ing")
-                && s.at[i + 1].is_none()
-                && !self.extender_before(s, i + 1, i + 2);
+                && s.norm(after).ends_with("ing")
+                && s.at.get(after).is_some_and(|a| a.is_none())
+                && !self.extender_before(s, after, after + 1);
             if participle {
                 break;
             }
@@ -242,6 +243,18 @@ impl Run<'_> {
         // Right after the cue it is its object ("rejects Vatican offer"),
         // whatever follows.
         let object = p <= cue_end || s.ending_at(p).is_some_and(|c| s.absorbed[c]);
+        // "left Tehran for Geneva": a departure's object is where from, and
+        // "for" says where to.
+        let trip = s.ending_at(cue_end).filter(|&c| s.has_cue(c, CueKind::Trip));
+        if let Some(c) = trip {
+            let departure = s.ments[c].end - s.ments[c].start == 1;
+            if departure && object {
+                return false;
+            }
+            if p > cue_end && s.norm(p - 1) == "for" && self.usable(s, n, false) {
+                return true;
+            }
+        }
         if !self.usable(s, n, object) {
             return false;
         }
@@ -427,9 +440,15 @@ impl Run<'_> {
     pub(super) fn list_extension(&self, s: &Sent, a: usize, b: usize) -> bool {
         let w = &self.ex.words;
         let gap = a..b;
-        if gap
+        // ", which is mediating alongside Qatar": a relative clause is about
+        // the place before it, not a list.
+        let relative = gap
             .clone()
-            .any(|i| s.norm(i) == ";" || s.at[i].is_some_and(|m| s.is_speech(m)))
+            .any(|i| s.norm(i) == "," && w.relative.contains(s.norm(i + 1)));
+        if relative
+            || gap
+                .clone()
+                .any(|i| s.norm(i) == ";" || s.at[i].is_some_and(|m| s.is_speech(m)))
         {
             return false;
         }
