@@ -2,17 +2,26 @@
 //! titles and officials, venues and their aliases) and about language (cue
 //! words), loaded from a TOML data file.
 //!
-//! The default lexicon (`lexicon/default.toml`) is compiled in; `--lexicon FILE`
-//! replaces it. This module only parses and validates the file; how the
-//! extractor matches these words in text lives in `extract`.
+//! The built-in lexicon is compiled in from two files: `lexicon/default.toml`
+//! (cue words, venues, and the leaders curated with their titles and
+//! officials) and `lexicon/governments.toml` (who directs each state's
+//! foreign policy since 2017, the officials who speak for each government,
+//! movements and organisations); an entry of the first wins over one with
+//! the same id in the second. `--lexicon FILE` replaces or extends it. This
+//! module only parses and validates; how the extractor matches these words
+//! in text lives in `extract`.
 
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use serde::Deserialize;
 
-/// The built-in lexicon, compiled into the binary.
+/// The built-in lexicon's curated file, compiled into the binary.
 pub const DEFAULT_TOML: &str = include_str!("../lexicon/default.toml");
+
+/// The built-in lexicon's world file: every government's leaders with their
+/// terms, governments' officials, movements and organisations.
+pub const GOVERNMENTS_TOML: &str = include_str!("../lexicon/governments.toml");
 
 /// Why a lexicon could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +62,42 @@ pub struct Lexicon {
     /// Cue words that signal a stance, negation, attribution and so on.
     #[serde(default)]
     pub cues: Cues,
+    /// Governments: the officials and institutions that speak for whoever
+    /// leads a country on an article's date.
+    #[serde(default, rename = "government")]
+    pub governments: Vec<Government>,
+    /// Officials who speak for a leader without a country (the UN
+    /// Secretary-General's envoys, the EU's special representatives);
+    /// folded into that leader's `officials` when the lexicon is parsed.
+    #[serde(default, rename = "organisation")]
+    pub organisations: Vec<Organisation>,
+}
+
+/// A government: who speaks for the leader of `country`, whoever that is on
+/// the article's date.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Government {
+    /// The country's venue id.
+    pub country: String,
+    /// Metonyms of the government that point at no one person ("Quai
+    /// d'Orsay", "Foggy Bottom").
+    #[serde(default)]
+    pub institutions: Vec<String>,
+    /// Ministers, spokespeople, advisers and negotiators, with their terms.
+    #[serde(default)]
+    pub officials: Vec<Official>,
+}
+
+/// Officials of an organisation, speaking for the leader `leader`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// The id of the leader they speak for (`guterres`).
+    pub leader: String,
+    /// Envoys, spokespeople and representatives, with their terms.
+    #[serde(default)]
+    pub officials: Vec<Official>,
 }
 
 /// A leader, identified by a lowercase ASCII id (`putin`, `pope_leo`).
@@ -343,12 +388,23 @@ pub struct Cues {
     /// it a modifier ("US interests", "the Minsk agreements"), not a venue.
     #[serde(default)]
     pub adjunct: Vec<String>,
+    /// Nouns of fighting and its end: a place after them is where the war
+    /// is ("the conflict in Gaza", "a ceasefire in Ukraine"), not where to
+    /// meet.
+    #[serde(default)]
+    pub conflict_noun: Vec<String>,
 }
 
 impl Lexicon {
-    /// The compiled-in default lexicon.
+    /// The compiled-in lexicon: the curated file, with the world file's
+    /// entries that it does not define itself.
     pub fn builtin() -> Result<Lexicon, LexiconError> {
-        Lexicon::parse(DEFAULT_TOML, "(built-in)")
+        let table = builtin_table()?;
+        let text = toml::to_string(&table).map_err(|e| LexiconError::Parse {
+            origin: "(built-in)".into(),
+            message: e.to_string(),
+        })?;
+        Lexicon::parse(&text, "(built-in)")
     }
 
     /// Loads a lexicon file.
@@ -367,11 +423,7 @@ impl Lexicon {
         }
         // Merge as TOML tables, so that every list of cue words extends
         // without this code knowing each list.
-        let mut merged: toml::Table =
-            toml::from_str(DEFAULT_TOML).map_err(|e| LexiconError::Parse {
-                origin: "(built-in)".into(),
-                message: e.to_string(),
-            })?;
+        let mut merged = builtin_table()?;
         merge(&mut merged, user);
         let text = toml::to_string(&merged).map_err(|e| LexiconError::Parse {
             origin: origin.clone(),
@@ -382,7 +434,7 @@ impl Lexicon {
 
     /// Parses and validates lexicon text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Lexicon, LexiconError> {
-        let lexicon: Lexicon = toml::from_str(text).map_err(|e| LexiconError::Parse {
+        let mut lexicon: Lexicon = toml::from_str(text).map_err(|e| LexiconError::Parse {
             origin: origin.to_string(),
             message: e.to_string(),
         })?;
@@ -390,6 +442,11 @@ impl Lexicon {
             origin: origin.to_string(),
             message,
         })?;
+        for org in std::mem::take(&mut lexicon.organisations) {
+            if let Some(leader) = lexicon.leaders.iter_mut().find(|l| l.id == org.leader) {
+                leader.officials.extend(org.officials);
+            }
+        }
         Ok(lexicon)
     }
 
@@ -410,6 +467,23 @@ impl Lexicon {
                 return Err(format!("venue `{}` is defined twice", venue.id));
             }
         }
+        for gov in &self.governments {
+            let country = self.venues.iter().find(|v| v.id == gov.country);
+            if !country.is_some_and(|v| matches!(v.kind, VenueKind::Country | VenueKind::Region)) {
+                return Err(format!(
+                    "a government names country `{}`, which is not a country venue",
+                    gov.country
+                ));
+            }
+        }
+        for org in &self.organisations {
+            if !ids.contains(&("leader", org.leader.as_str())) {
+                return Err(format!(
+                    "an organisation names leader `{}`, who is not a leader",
+                    org.leader
+                ));
+            }
+        }
         for venue in &self.venues {
             if let Some(country) = &venue.country {
                 if !ids.contains(&("venue", country.as_str())) {
@@ -422,6 +496,37 @@ impl Lexicon {
         }
         Ok(())
     }
+}
+
+/// The built-in files as one TOML table: the curated file, then what the
+/// world file adds (its leaders and venues whose ids the curated file does
+/// not use, and all its governments and organisations).
+fn builtin_table() -> Result<toml::Table, LexiconError> {
+    let parse = |text: &str, origin: &str| {
+        toml::from_str::<toml::Table>(text).map_err(|e| LexiconError::Parse {
+            origin: format!("(built-in {origin})"),
+            message: e.to_string(),
+        })
+    };
+    let mut base = parse(DEFAULT_TOML, "default.toml")?;
+    let world = parse(GOVERNMENTS_TOML, "governments.toml")?;
+    for (key, value) in world {
+        let toml::Value::Array(new) = value else {
+            continue;
+        };
+        let entries = base
+            .entry(key.clone())
+            .or_insert_with(|| toml::Value::Array(Vec::new()));
+        if let toml::Value::Array(entries) = entries {
+            for entry in new {
+                let id = entry.get("id");
+                if id.is_none() || !entries.iter().any(|e| e.get("id") == id) {
+                    entries.push(entry);
+                }
+            }
+        }
+    }
+    Ok(base)
 }
 
 /// Merges a user's lexicon table into the built-in one: `leader` and `venue`

@@ -65,6 +65,11 @@ pub(crate) enum Tag {
     Official(usize, usize),
     /// An institution speaking for a leader while in office.
     Institution(usize),
+    /// An official of a government (index into `Lexicon::governments`, then
+    /// into its officials), speaking for whoever leads it on the date.
+    GovOfficial(usize, usize),
+    /// An institution of a government, speaking for whoever leads it.
+    GovInstitution(usize),
     /// "<demonym> <role>" or "<country>'s <role>": the government of a
     /// country (index into `Lexicon::venues`).
     CountryRole(usize),
@@ -126,6 +131,7 @@ pub(crate) struct Words {
     pub role: HashSet<String>,
     pub abbreviation: HashSet<String>,
     pub adjunct: HashSet<String>,
+    pub conflict_noun: HashSet<String>,
 }
 
 fn word_set(list: &[String]) -> HashSet<String> {
@@ -174,6 +180,7 @@ impl Words {
                 .collect(),
             abbreviation: word_set(&c.abbreviation),
             adjunct: word_set(&c.adjunct),
+            conflict_noun: word_set(&c.conflict_noun),
         }
     }
 }
@@ -248,6 +255,27 @@ impl Matcher {
             for (oi, o) in leader.officials.iter().enumerate() {
                 for n in &o.names {
                     add(n, Tag::Official(li, oi));
+                }
+            }
+            // A movement or an organisation has no demonym: "Hamas
+            // negotiators", "the Houthi delegation" name it by its name.
+            if leader.country.is_none() {
+                for n in &leader.names {
+                    let bare = n.strip_prefix("the ").unwrap_or(n);
+                    for role in &lexicon.cues.role {
+                        add(&format!("{bare} {role}"), Tag::Institution(li));
+                        add(&format!("{bare}'s {role}"), Tag::Institution(li));
+                    }
+                }
+            }
+        }
+        for (gi, gov) in lexicon.governments.iter().enumerate() {
+            for n in &gov.institutions {
+                add(n, Tag::GovInstitution(gi));
+            }
+            for (oi, o) in gov.officials.iter().enumerate() {
+                for n in &o.names {
+                    add(n, Tag::GovOfficial(gi, oi));
                 }
             }
         }

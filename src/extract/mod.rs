@@ -108,6 +108,10 @@ pub struct Extractor {
     lexicon: Lexicon,
     matcher: mentions::Matcher,
     words: mentions::Words,
+    /// For each venue, the leaders whose country it is, in lexicon order.
+    by_country: Vec<Vec<usize>>,
+    /// For each government, its country's venue index.
+    government_venue: Vec<Option<usize>>,
 }
 
 impl Extractor {
@@ -115,10 +119,24 @@ impl Extractor {
     pub fn new(lexicon: Lexicon) -> Extractor {
         let matcher = mentions::Matcher::new(&lexicon);
         let words = mentions::Words::new(&lexicon);
+        let venue_index = |id: &str| lexicon.venues.iter().position(|v| v.id == id);
+        let mut by_country = vec![Vec::new(); lexicon.venues.len()];
+        for (li, leader) in lexicon.leaders.iter().enumerate() {
+            if let Some(vi) = leader.country.as_deref().and_then(venue_index) {
+                by_country[vi].push(li);
+            }
+        }
+        let government_venue = lexicon
+            .governments
+            .iter()
+            .map(|g| venue_index(&g.country))
+            .collect();
         Extractor {
             lexicon,
             matcher,
             words,
+            by_country,
+            government_venue,
         }
     }
 

@@ -276,6 +276,10 @@ impl Run<'_> {
             return !to_verb && !broad && !recipient && !counterpart;
         }
         let prev = s.norm(p - 1);
+        // "a plan to end the conflict in Gaza": where the war is.
+        if p >= 2 && w.locative.contains(prev) && w.conflict_noun.contains(s.norm(p - 2)) {
+            return false;
+        }
         // "acceptable to Kyiv", "impossible for Moscow": who judges.
         if predicate && p == cue_end + 1 && matches!(prev, "to" | "for" | "with") {
             return false;

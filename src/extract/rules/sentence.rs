@@ -186,6 +186,16 @@ impl Run<'_> {
                         .map(|_| (*li, Named::Other)),
                     Tag::Title(li) if in_office_leader(*li) => Some((*li, Named::Title)),
                     Tag::Institution(li) if in_office_leader(*li) => Some((*li, Named::Other)),
+                    Tag::GovOfficial(gi, oi) => lex.governments[*gi]
+                        .officials
+                        .get(*oi)
+                        .filter(|o| in_office(&o.terms, date))
+                        .and_then(|_| self.ex.government_venue[*gi])
+                        .and_then(|vi| self.leader_of(vi))
+                        .map(|l| (l, Named::Other)),
+                    Tag::GovInstitution(gi) => self.ex.government_venue[*gi]
+                        .and_then(|vi| self.leader_of(vi))
+                        .map(|l| (l, Named::Other)),
                     _ => None,
                 })
             })
@@ -200,10 +210,12 @@ impl Run<'_> {
     /// The leader in office for the country venue `vi` on the date.
     pub(super) fn leader_of(&self, vi: usize) -> Option<usize> {
         let lex = &self.ex.lexicon;
-        let id = &lex.venues.get(vi)?.id;
-        lex.leaders.iter().position(|l| {
-            l.country.as_deref() == Some(id.as_str()) && in_office(&l.terms, self.date)
-        })
+        self.ex
+            .by_country
+            .get(vi)?
+            .iter()
+            .copied()
+            .find(|&l| in_office(&lex.leaders[l].terms, self.date))
     }
 }
 
