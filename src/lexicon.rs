@@ -130,7 +130,7 @@ pub struct Leader {
 }
 
 /// A period in office; `to` is exclusive and absent while still in office.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Term {
     /// First day in office.
@@ -138,6 +138,12 @@ pub struct Term {
     /// First day out of office.
     #[serde(default)]
     pub to: Option<Date>,
+    /// For a leader who led another government before ("rutte": the
+    /// Netherlands' prime minister, then NATO's secretary general): the
+    /// country (venue id) led during this term. Titles and institutions
+    /// hold only in terms without one.
+    #[serde(default)]
+    pub country: Option<String>,
 }
 
 /// An official who speaks for a leader.
@@ -333,6 +339,11 @@ pub struct Cues {
     /// announcing it, and only with talks named in the sentence.
     #[serde(default)]
     pub trip: Vec<String>,
+    /// Talks announced as going ahead ("will resume in", "will be meeting
+    /// in"): held by the one announcing, and only with talks named in the
+    /// sentence, like journeys.
+    #[serde(default)]
+    pub schedule: Vec<String>,
     /// Sending a delegation ("dispatched", "sent"): held by the sender, and
     /// only with talks or a delegation named in the sentence.
     #[serde(default)]
@@ -567,6 +578,36 @@ fn check_id(id: &str) -> Result<(), String> {
     }
 }
 
+impl Leader {
+    /// Whether the leader holds the office of their titles on `date` (terms
+    /// that lead another country do not count).
+    pub fn in_own_office(&self, date: Date) -> bool {
+        self.terms.is_empty()
+            || self
+                .terms
+                .iter()
+                .any(|t| t.country.is_none() && t.contains(date))
+    }
+
+    /// Whether the leader leads the government of country `id` on `date`.
+    pub fn leads(&self, id: &str, date: Date) -> bool {
+        if self.terms.is_empty() {
+            return self.country.as_deref() == Some(id);
+        }
+        self.terms.iter().any(|t| {
+            t.contains(date) && t.country.as_deref().or(self.country.as_deref()) == Some(id)
+        })
+    }
+
+    /// Every country the leader has led (venue ids).
+    pub fn countries(&self) -> impl Iterator<Item = &str> {
+        self.country
+            .as_deref()
+            .into_iter()
+            .chain(self.terms.iter().filter_map(|t| t.country.as_deref()))
+    }
+}
+
 impl Term {
     /// Whether `date` falls in this term.
     pub fn contains(&self, date: Date) -> bool {
@@ -636,6 +677,7 @@ mod tests {
         let t = Term {
             from: jiff::civil::date(2025, 1, 20),
             to: Some(jiff::civil::date(2029, 1, 20)),
+            country: None,
         };
         assert!(t.contains(jiff::civil::date(2025, 1, 20)));
         assert!(!t.contains(jiff::civil::date(2029, 1, 20)));

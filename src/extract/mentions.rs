@@ -360,9 +360,11 @@ impl Matcher {
             }
         }
         let c = &lexicon.cues;
-        let cue_lists: [(&[String], CueKind); 20] = [
+        let cue_lists: [(&[String], CueKind); 22] = [
             (&c.trip, CueKind::Stance(Stance::Proposes, Class::Speaker)),
             (&c.trip, CueKind::Trip),
+            (&c.schedule, CueKind::Stance(Stance::Proposes, Class::Speaker)),
+            (&c.schedule, CueKind::Trip),
             (&c.send, CueKind::Stance(Stance::Proposes, Class::Verb)),
             (&c.send, CueKind::Trip),
             (&c.invites_other, CueKind::InvitesOther),

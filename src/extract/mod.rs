@@ -122,8 +122,10 @@ impl Extractor {
         let venue_index = |id: &str| lexicon.venues.iter().position(|v| v.id == id);
         let mut by_country = vec![Vec::new(); lexicon.venues.len()];
         for (li, leader) in lexicon.leaders.iter().enumerate() {
-            if let Some(vi) = leader.country.as_deref().and_then(venue_index) {
-                by_country[vi].push(li);
+            for vi in leader.countries().filter_map(venue_index) {
+                if !by_country[vi].contains(&li) {
+                    by_country[vi].push(li);
+                }
             }
         }
         let government_venue = lexicon

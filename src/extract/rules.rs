@@ -397,8 +397,9 @@ impl Run<'_> {
         quote: Option<&Who>,
     ) -> Option<(Vec<Who>, bool)> {
         let at = s.ments[m].start;
-        if let Some(agent) = self.passive_agent(s, m) {
-            return Some((vec![agent], true));
+        let agents = self.passive_agents(s, m);
+        if !agents.is_empty() {
+            return Some((agents, true));
         }
         let (holders, direct) = match class {
             Class::Verb => {
@@ -502,7 +503,10 @@ impl Run<'_> {
                 return false;
             }
         }
-        if (!direct && analyst_before(s, cue.start)) || analysts_speak(s) {
+        // "are scheduled to", "expected to": a journalist's hedge, unless a
+        // party says so in a quote.
+        let hedged = !direct && analyst_before(s, cue.start) && !s.quoted[cue.start];
+        if hedged || analysts_speak(s) {
             return false;
         }
         // "Zelensky can come to Moscow" with no one saying so: the one

@@ -261,10 +261,14 @@ impl Run<'_> {
                 if self.is_subject(s, m, at) {
                     let mut out: Vec<Who> =
                         self.same_country_speaker(s, m, at).into_iter().collect();
-                    // "X and Y agreed": coordinated subjects.
+                    // "X and Y agreed", "X, Y, and Z agreed": coordinated subjects.
                     let mut start = s.ments[m].start;
                     while start >= 2 && matches!(s.norm(start - 1), "and" | ",") {
-                        let Some(prev) = s.ending_at(start - 1) else {
+                        let mut gap = start - 1;
+                        if s.norm(gap) == "and" && gap >= 1 && s.norm(gap - 1) == "," {
+                            gap -= 1;
+                        }
+                        let Some(prev) = s.ending_at(gap) else {
                             break;
                         };
                         if !self.is_subject(s, prev, at) {
@@ -464,6 +468,38 @@ impl Run<'_> {
         }
         let e = s.starting_at(cue.end + 1)?;
         self.who_of(s, e)
+    }
+
+    /// Every agent of a passive cue: "supported by Kyiv, European states and
+    /// the United States".
+    pub(super) fn passive_agents(&self, s: &Sent, m: usize) -> Vec<Who> {
+        let w = &self.ex.words;
+        let Some(first) = self.passive_agent(s, m) else {
+            return Vec::new();
+        };
+        let mut out = vec![first];
+        let Some(mut n) = s.starting_at(s.ments[m].end + 1) else {
+            return out;
+        };
+        loop {
+            let mut i = s.ments[n].end;
+            let mut linked = false;
+            // Coordinators and a few plain words ("European states") between.
+            let hi = (i + 5).min(s.toks.len());
+            while i < hi && s.starting_at(i).is_none() {
+                if s.is_punct(i) && s.norm(i) != "," {
+                    break;
+                }
+                linked |= w.coordinator.contains(s.norm(i));
+                i += 1;
+            }
+            let Some(next) = s.starting_at(i).filter(|_| linked) else {
+                break;
+            };
+            out.extend(self.who_of(s, next));
+            n = next;
+        }
+        out
     }
 
     /// The possessor of a noun cue ("Lavrov's dismissal of"), or the one it

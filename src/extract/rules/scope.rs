@@ -321,7 +321,7 @@ impl Run<'_> {
         if s.norm(mention.end) == "'s" || self.ex.words.role.contains(s.norm(mention.end)) {
             return false;
         }
-        if self.modifier(s, n) {
+        if self.modifier(s, n) || self.between(s, n) {
             return false;
         }
         // "Russia-Ukraine talks": the parties, not the place.
@@ -346,6 +346,27 @@ impl Run<'_> {
             || !next.is_some_and(|c| {
                 s.is_speech(c) || s.stance_cue(c).is_some_and(|(_, k)| k == Class::Verb)
             })
+    }
+
+    /// Whether place mention `n` is one of the parties "between" names
+    /// ("talks between Ukraine and Russia").
+    pub(super) fn between(&self, s: &Sent, n: usize) -> bool {
+        let w = &self.ex.words;
+        let mut p = s.ments[n].start;
+        while p > s.first && w.determiner.contains(s.norm(p - 1)) {
+            p -= 1;
+        }
+        if p == s.first {
+            return false;
+        }
+        match s.norm(p - 1) {
+            "between" => true,
+            "and" => s
+                .ending_at(p - 1)
+                .filter(|&prev| self.place(s, prev).is_some())
+                .is_some_and(|prev| self.between(s, prev)),
+            _ => false,
+        }
     }
 
     /// Whether place mention `n` modifies the plain noun after it ("US

@@ -167,11 +167,7 @@ impl Run<'_> {
     pub(super) fn person(&self, tags: &[Tag]) -> Option<(usize, Named)> {
         let lex = &self.ex.lexicon;
         let date = self.date;
-        let in_office_leader = |li: usize| {
-            lex.leaders
-                .get(li)
-                .is_some_and(|l| in_office(&l.terms, date))
-        };
+        let in_office_leader = |li: usize| lex.leaders.get(li).is_some_and(|l| l.in_own_office(date));
         tags.iter()
             .find_map(|t| match t {
                 Tag::Leader(li) => Some((*li, Named::Name)),
@@ -210,12 +206,13 @@ impl Run<'_> {
     /// The leader in office for the country venue `vi` on the date.
     pub(super) fn leader_of(&self, vi: usize) -> Option<usize> {
         let lex = &self.ex.lexicon;
+        let id = &lex.venues.get(vi)?.id;
         self.ex
             .by_country
             .get(vi)?
             .iter()
             .copied()
-            .find(|&l| in_office(&lex.leaders[l].terms, self.date))
+            .find(|&l| lex.leaders[l].leads(id, self.date))
     }
 }
 
