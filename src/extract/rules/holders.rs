@@ -56,6 +56,15 @@ impl Run<'_> {
             let mut found = None;
             while i > s.first && steps < 5 {
                 if s.is_punct(i - 1) {
+                    // "Iran's Foreign Minister, Abbas Araghchi, told ...": the
+                    // appositive name right before the verb.
+                    if steps == 0 && s.norm(i - 1) == "," {
+                        found = s
+                            .ending_at(i - 1)
+                            .filter(|&e| matches!(s.refs[e], Some(Ref::Person(_))))
+                            .filter(|&e| self.appositive(s, e))
+                            .and_then(|e| self.who_of(s, e));
+                    }
                     break;
                 }
                 if let Some(e) = s.ending_at(i) {
@@ -339,7 +348,8 @@ impl Run<'_> {
         let w = &self.ex.words;
         let opens_clause = mention.start > 0
             && w.clause_opener.contains(s.norm(mention.start - 1))
-            && at <= mention.end + 2;
+            && at <= mention.end + 2
+            && !self.coordinated_object(s, mention.start);
         if (!self.subject_position(s, m) && !opens_clause) || after_stance(s, mention.start) {
             return false;
         }
@@ -365,6 +375,26 @@ impl Run<'_> {
                     && (mention.end..at).all(|i| !s.is_punct(i) || s.norm(i) == ",")
             }
         }
+    }
+
+    /// Whether person mention `e` stands between commas as an appositive
+    /// (", Seyed Abbas Araghchi,"), given names allowed before it.
+    fn appositive(&self, s: &Sent, e: usize) -> bool {
+        let mut p = s.ments[e].start;
+        while p > s.first && capitalised(s, p - 1) && s.at[p - 1].is_none() {
+            p -= 1;
+        }
+        p > s.first && s.norm(p - 1) == ","
+    }
+
+    /// Whether the mention starting at `start` is the second of a pair
+    /// after a preposition ("delegations from the US and China"), not the
+    /// subject of a new clause.
+    fn coordinated_object(&self, s: &Sent, start: usize) -> bool {
+        start >= 2
+            && matches!(s.norm(start - 1), "and" | "or")
+            && s.ending_at(start - 1)
+                .is_some_and(|prev| after_preposition(self, s, s.ments[prev].start))
     }
 
     /// Not after a preposition, not a possessive (unless of a role: "Zelensky's

@@ -383,7 +383,16 @@ impl Run<'_> {
             && s.at[next].is_none()
             && !capitalised(s, next)
             && !word.chars().next().is_some_and(|c| c.is_ascii_digit());
+        // A verb after the place makes it a subject ("Moscow remained the
+        // best place", "Istanbul surprised nobody"): past tenses, and words
+        // followed by a determiner or a pronoun.
+        let then = s.norm(next + 1);
+        let verb = word.ends_with("ed")
+            || w.determiner.contains(then)
+            || w.pronoun_third.contains(then)
+            || w.pronoun_first.contains(then);
         plain
+            && !verb
             && !word.ends_with("ly")
             && !word.ends_with("ing")
             && ![
