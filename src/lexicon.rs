@@ -599,6 +599,14 @@ impl Leader {
         })
     }
 
+    /// The country (venue id) whose government the leader leads on `date`:
+    /// a term's own country, else the leader's.
+    pub fn country_on(&self, date: Date) -> Option<&str> {
+        let term = self.terms.iter().find(|t| t.contains(date));
+        term.and_then(|t| t.country.as_deref())
+            .or(self.country.as_deref())
+    }
+
     /// Every country the leader has led (venue ids).
     pub fn countries(&self) -> impl Iterator<Item = &str> {
         self.country

@@ -363,7 +363,10 @@ impl Matcher {
         let cue_lists: [(&[String], CueKind); 22] = [
             (&c.trip, CueKind::Stance(Stance::Proposes, Class::Speaker)),
             (&c.trip, CueKind::Trip),
-            (&c.schedule, CueKind::Stance(Stance::Proposes, Class::Speaker)),
+            (
+                &c.schedule,
+                CueKind::Stance(Stance::Proposes, Class::Speaker),
+            ),
             (&c.schedule, CueKind::Trip),
             (&c.send, CueKind::Stance(Stance::Proposes, Class::Verb)),
             (&c.send, CueKind::Trip),

@@ -459,7 +459,7 @@ impl Run<'_> {
             .attributed(s, s.ments[m].start, quote)
             .filter(|w| !w.place)?;
         let lex = &self.ex.lexicon;
-        let country = |w: &Who| lex.leaders[w.leader].country.clone();
+        let country = |w: &Who| lex.leaders[w.leader].country_on(self.date);
         let own = subjects.iter().any(|w| country(w) == country(&speaker));
         (!own || subjects.len() >= 2).then_some(speaker)
     }
@@ -535,7 +535,12 @@ impl Run<'_> {
         // "He will fly to Tokyo": a journey is a position on a venue only
         // when the sentence is about talks ("for the talks", "the
         // delegation").
-        if s.has_cue(m, CueKind::Trip) && !s.toks.iter().any(|t| w.meeting_noun.contains(t.norm.as_str())) {
+        if s.has_cue(m, CueKind::Trip)
+            && !s
+                .toks
+                .iter()
+                .any(|t| w.meeting_noun.contains(t.norm.as_str()))
+        {
             return false;
         }
         if s.has_cue(m, CueKind::NeedsMeeting) {
@@ -627,8 +632,11 @@ impl Run<'_> {
         // "Zelensky said Turkey or the Gulf states could host": the places
         // offered as hosts by their announcer.
         if s.has_cue(m, CueKind::Host) && !direct && close {
-            let subject = s.ending_at(self.subject_end(s, cue.start));
-            if let Some(n) = subject.filter(|&n| self.place(s, n).is_some()) {
+            let mut p = cue.start;
+            while p > s.first && w.auxiliary.contains(s.norm(p - 1)) {
+                p -= 1;
+            }
+            if let Some(n) = s.ending_at(p).filter(|&n| self.place(s, n).is_some()) {
                 return self.list_before(s, n);
             }
         }
@@ -636,7 +644,7 @@ impl Run<'_> {
             let lex = &self.ex.lexicon;
             return holders
                 .iter()
-                .filter_map(|h| lex.leaders[h.leader].country.as_deref())
+                .filter_map(|h| lex.leaders[h.leader].country_on(self.date))
                 .filter_map(|c| lex.venues.iter().position(|v| v.id == c))
                 .take(1)
                 .collect();
@@ -746,7 +754,10 @@ impl Run<'_> {
         let from = found.map_or(cue.end, |i| i + 1);
         let names_own = (from..(from + 8).min(s.toks.len()))
             .take_while(|&i| !s.is_punct(i))
-            .any(|i| s.starting_at(i).is_some_and(|n| matches!(s.refs[n], Some(Ref::Place { .. }))));
+            .any(|i| {
+                s.starting_at(i)
+                    .is_some_and(|n| matches!(s.refs[n], Some(Ref::Place { .. })))
+            });
         if names_own {
             return Vec::new();
         }

@@ -1143,3 +1143,275 @@ fn marks_show_the_venue_the_cue_and_the_leader() {
     );
     check_marks("No venue here.", "putin", "moscow", "No venue here.");
 }
+
+// --- Reporting as newsrooms write it (the built-in lexicon) ----------------
+//
+// Each test is one construction of diplomatic reporting, stated in general
+// terms and tried on sentences written for it, with the built-in lexicon
+// (every government, movements, organisations) and the article's date.
+
+/// The built-in lexicon's extractor, built once for these tests.
+fn world() -> &'static Extractor {
+    static WORLD_EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    WORLD_EXTRACTOR
+        .get_or_init(|| Extractor::new(crate::lexicon::Lexicon::builtin().expect("built-in")))
+}
+
+fn check_world(date: &str, text: &str, expected: &[&str]) {
+    let claims = world().extract(&article(date, text));
+    let mut got: Vec<String> = claims
+        .iter()
+        .map(|c| format!("{} {} {}", c.leader, c.stance.as_str(), c.venue))
+        .collect();
+    got.sort();
+    let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want, "\ntext: {text}\nclaims: {claims:#?}");
+}
+
+#[test]
+fn an_evaluation_before_a_noun_modifies_it() {
+    check_world(
+        "2025-06-01",
+        "Erdogan praised the ideal conditions for the talks.",
+        &[],
+    );
+    check_world(
+        "2025-06-01",
+        "Peskov said Moscow remained the best place for talks.",
+        &["putin proposes moscow"],
+    );
+    check_world(
+        "2025-06-01",
+        "Zelensky has said a meeting in Belarus is impossible because of the war.",
+        &["zelensky rejects belarus"],
+    );
+}
+
+#[test]
+fn recipients_counterparts_actors_and_modifiers_are_not_venues() {
+    check_world("2025-06-01", "Russia offered Ukraine a ceasefire.", &[]);
+    check_world("2025-06-01", "Kyiv is ready to meet Russia.", &[]);
+    check_world(
+        "2025-06-01",
+        "Putin proposed to the Kyiv authorities to resume talks.",
+        &[],
+    );
+    check_world(
+        "2025-06-01",
+        "Lukashenko dismissed U.S. media reports.",
+        &[],
+    );
+    check_world("2025-06-01", "Zelensky rejected the Minsk agreements.", &[]);
+    check_world(
+        "2025-06-01",
+        "Egypt backed a plan to end the war in Gaza.",
+        &[],
+    );
+    // The Istanbul talks are held in Istanbul.
+    check_world(
+        "2025-05-12",
+        "Trump urged Kyiv to agree to the Istanbul talks.",
+        &["trump proposes istanbul"],
+    );
+}
+
+#[test]
+fn the_parties_between_two_places_are_not_venues() {
+    check_world(
+        "2025-06-01",
+        "Pope Leo proposed the Vatican as a venue for talks between Ukraine and Russia, \
+         an idea supported by Kyiv and Washington.",
+        &[
+            "pope_leo proposes vatican",
+            "trump proposes vatican",
+            "zelensky proposes vatican",
+        ],
+    );
+}
+
+#[test]
+fn countries_meeting_are_announced_by_the_one_speaking() {
+    check_world(
+        "2025-04-08",
+        "Iran and the United States will meet in Oman, Foreign Minister Abbas Araghchi said.",
+        &["pezeshkian proposes oman"],
+    );
+    check_world(
+        "2025-06-01",
+        "Zelensky said Turkey, the Gulf states or Europe could host talks.",
+        &[
+            "zelensky proposes europe",
+            "zelensky proposes gulf_states",
+            "zelensky proposes turkey",
+        ],
+    );
+    // A pair after a preposition is not the subject of a new clause.
+    check_world(
+        "2025-06-07",
+        "Trump announced that delegations from the US and China will meet in London.",
+        &["trump proposes london"],
+    );
+}
+
+#[test]
+fn countries_and_capitals_speak_for_their_leader_on_the_date() {
+    check_world(
+        "2025-06-01",
+        "Norway offered to host the talks.",
+        &["store proposes norway"],
+    );
+    check_world(
+        "2025-06-01",
+        "Tehran insisted on Muscat.",
+        &["pezeshkian proposes muscat"],
+    );
+    // A leader who led another government before: the Netherlands in 2020.
+    check_world(
+        "2020-06-01",
+        "The Dutch prime minister offered to host the talks.",
+        &["rutte proposes netherlands"],
+    );
+    check_world(
+        "2022-03-01",
+        "Kallas said Tallinn was ready to host the talks.",
+        &["kallas proposes estonia"],
+    );
+    check_world(
+        "2025-03-20",
+        "Kenyan President William Ruto offered to host talks between the Congolese government \
+         and the M23 rebels in Nairobi.",
+        &["ruto proposes nairobi"],
+    );
+}
+
+#[test]
+fn the_head_of_state_said_refers_to_the_leader_spoken_of() {
+    check_world(
+        "2025-06-01",
+        "Zelensky spoke to reporters on Monday.\n\n\
+         \"We are ready to meet in Vienna,\" the head of state said.",
+        &["zelensky proposes vienna"],
+    );
+    check_world(
+        "2025-06-01",
+        "\"We all offered to meet in Turkey or Qatar,\" Zelensky said.",
+        &["zelensky proposes qatar", "zelensky proposes turkey"],
+    );
+}
+
+#[test]
+fn lists_repeat_prepositions_and_give_examples() {
+    check_world(
+        "2025-06-01",
+        "\"We are ready to meet in Turkey, in Europe or in neutral countries such as \
+         Austria,\" Zelensky said.",
+        &[
+            "zelensky proposes austria",
+            "zelensky proposes europe",
+            "zelensky proposes neutral",
+            "zelensky proposes turkey",
+        ],
+    );
+    // A relative clause is about the place before it.
+    check_world(
+        "2025-10-04",
+        "Netanyahu told his negotiators to travel to Egypt, which is mediating alongside Qatar.",
+        &["netanyahu proposes egypt"],
+    );
+}
+
+#[test]
+fn a_participle_clause_takes_the_main_subject() {
+    check_world(
+        "2025-06-01",
+        "Lukashenko offered to organise talks between Putin and Zelensky, proposing Minsk or \
+         Vienna.",
+        &["lukashenko proposes minsk", "lukashenko proposes vienna"],
+    );
+}
+
+#[test]
+fn journeys_and_delegations_sent_to_talks_are_agreement_by_deed() {
+    check_world(
+        "2025-01-03",
+        "A Hamas delegation arrived in Cairo on Sunday for ceasefire talks, the group said.",
+        &["hamas proposes cairo"],
+    );
+    check_world(
+        "2025-02-04",
+        "Israel will dispatch a delegation to Doha for talks, the prime minister's office said.",
+        &["netanyahu proposes doha"],
+    );
+    check_world(
+        "2023-05-06",
+        "The Sudanese delegation left Port Sudan for Jeddah for talks with the RSF.",
+        &["al_burhan proposes jeddah"],
+    );
+    check_world(
+        "2026-02-15",
+        "Araghchi left Tehran on Sunday for Geneva for talks with the United States.",
+        &["pezeshkian proposes geneva"],
+    );
+    check_world(
+        "2023-05-06",
+        "Saudi Arabia and the United States said the Sudanese army and the RSF had sent \
+         negotiators to Jeddah.",
+        &["al_burhan proposes jeddah", "rsf proposes jeddah"],
+    );
+    // No talks, a letter, a caption, a journey recounted: no position.
+    check_world("2025-10-27", "Anwar flew to Tokyo on Monday.", &[]);
+    check_world(
+        "2025-03-07",
+        "Trump sent a letter to Iran calling for negotiations.",
+        &[],
+    );
+    check_world(
+        "2025-04-12",
+        "Araghchi, left, meets Omani officials before talks in Muscat.",
+        &[],
+    );
+    check_world(
+        "2025-10-10",
+        "After Putin travelled to Alaska for a summit, Trump announced new sanctions.",
+        &[],
+    );
+}
+
+#[test]
+fn talks_announced_as_going_ahead_belong_to_the_announcer() {
+    check_world(
+        "2025-02-04",
+        "Talks will resume in Doha next week, an Israeli official said.",
+        &["netanyahu proposes doha"],
+    );
+    check_world(
+        "2024-09-01",
+        "The Houthis said they were ready to attend talks in Muscat.",
+        &["houthis proposes muscat"],
+    );
+}
+
+#[test]
+fn invitations_from_someone_and_proposals_for_talks_somewhere() {
+    check_world(
+        "2025-11-10",
+        "Trump accepted an invitation from Chinese President Xi Jinping to visit Beijing.",
+        &["trump proposes beijing", "xi proposes beijing"],
+    );
+    check_world(
+        "2025-11-10",
+        "Trump will host Xi for a state visit to the United States.",
+        &["trump proposes usa"],
+    );
+    check_world(
+        "2025-05-12",
+        "Trump urged Kyiv to accept Putin's proposal for talks in Turkey.",
+        &["putin proposes turkey", "trump proposes turkey"],
+    );
+    check_world(
+        "2026-02-04",
+        "Washington rejected Tehran's demand to move the talks from Istanbul to Oman.",
+        &["pezeshkian proposes oman", "trump rejects oman"],
+    );
+}

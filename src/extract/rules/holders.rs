@@ -314,14 +314,14 @@ impl Run<'_> {
             return Some(who);
         }
         let leaders = &self.ex.lexicon.leaders;
-        let country = leaders[who.leader].country.as_deref();
+        let country = leaders[who.leader].country_on(self.date);
         let atts = self.attributions(s);
         let speaker = atts
             .into_iter()
             .rev()
             .find(|(p, _)| *p < at)
             .map(|(_, w)| w)
-            .filter(|w| country.is_some() && leaders[w.leader].country.as_deref() == country);
+            .filter(|w| country.is_some() && leaders[w.leader].country_on(self.date) == country);
         Some(speaker.unwrap_or(who))
     }
 

@@ -196,7 +196,10 @@ impl Run<'_> {
         while p > s.first && w.determiner.contains(s.norm(p - 1)) {
             p -= 1;
         }
-        let Some(c) = s.ending_at(p).filter(|&c| s.has_cue(c, CueKind::StatementPlace)) else {
+        let Some(c) = s
+            .ending_at(p)
+            .filter(|&c| s.has_cue(c, CueKind::StatementPlace))
+        else {
             return false;
         };
         // "will host Xi for a state visit to the United States", "hold talks
@@ -207,7 +210,9 @@ impl Run<'_> {
         let offered = (start.saturating_sub(8).max(s.first)..start)
             .take_while(|&i| !s.is_punct(i))
             .any(|i| s.at[i].is_some_and(|m| s.is_stance(m)));
-        let offered = offered && (start.saturating_sub(8).max(s.first)..start).all(|i| !s.is_punct(i) || s.norm(i) == "-");
+        let offered = offered
+            && (start.saturating_sub(8).max(s.first)..start)
+                .all(|i| !s.is_punct(i) || s.norm(i) == "-");
         !(visit && offered)
     }
 
@@ -245,7 +250,9 @@ impl Run<'_> {
         let object = p <= cue_end || s.ending_at(p).is_some_and(|c| s.absorbed[c]);
         // "left Tehran for Geneva": a departure's object is where from, and
         // "for" says where to.
-        let trip = s.ending_at(cue_end).filter(|&c| s.has_cue(c, CueKind::Trip));
+        let trip = s
+            .ending_at(cue_end)
+            .filter(|&c| s.has_cue(c, CueKind::Trip));
         if let Some(c) = trip {
             let departure = s.ments[c].end - s.ments[c].start == 1;
             if departure && object {
@@ -379,6 +386,10 @@ impl Run<'_> {
             return false;
         };
         let word = tok.norm.as_str();
+        // "neutral countries such as Austria": a list goes on.
+        if (1..=2).any(|k| self.extender_before(s, next, next + k)) {
+            return false;
+        }
         let plain = tok.is_word()
             && s.at[next].is_none()
             && !capitalised(s, next)
@@ -540,8 +551,8 @@ impl Run<'_> {
         let (Some((a, _)), Some((b, _))) = (self.place(s, prev), self.place(s, next)) else {
             return false;
         };
-        let adjacent = s.ments[prev].end + 1 == s.ments[next].start
-            && s.norm(s.ments[prev].end) == ",";
+        let adjacent =
+            s.ments[prev].end + 1 == s.ments[next].start && s.norm(s.ments[prev].end) == ",";
         adjacent
             && lex.venues[b].kind == VenueKind::Country
             && lex.venues[a].country.as_deref() == Some(lex.venues[b].id.as_str())

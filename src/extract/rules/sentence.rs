@@ -167,7 +167,8 @@ impl Run<'_> {
     pub(super) fn person(&self, tags: &[Tag]) -> Option<(usize, Named)> {
         let lex = &self.ex.lexicon;
         let date = self.date;
-        let in_office_leader = |li: usize| lex.leaders.get(li).is_some_and(|l| l.in_own_office(date));
+        let in_office_leader =
+            |li: usize| lex.leaders.get(li).is_some_and(|l| l.in_own_office(date));
         tags.iter()
             .find_map(|t| match t {
                 Tag::Leader(li) => Some((*li, Named::Name)),
@@ -238,7 +239,11 @@ pub(super) fn absorbed_cues(s: &Sent) -> Vec<bool> {
         let mut words = 0;
         while lo > 0 && words < 5 {
             lo -= 1;
-            let named = s.at[lo].is_some_and(|n| s.refs.get(n).is_some_and(|r| matches!(r, Some(Ref::Person(_)))));
+            let named = s.at[lo].is_some_and(|n| {
+                s.refs
+                    .get(n)
+                    .is_some_and(|r| matches!(r, Some(Ref::Person(_))))
+            });
             if !named {
                 words += 1;
             }
