@@ -122,6 +122,8 @@ pub(crate) struct Words {
     pub greeting: HashSet<String>,
     pub auxiliary: HashSet<String>,
     pub head_role: Vec<String>,
+    /// `head_role`, each split into its folded words.
+    pub head_role_words: Vec<Vec<String>>,
     pub meeting_noun: HashSet<String>,
     pub clause_opener: HashSet<String>,
     pub venue_noun: HashSet<String>,
@@ -166,6 +168,11 @@ impl Words {
             greeting: word_set(&c.greeting),
             auxiliary: word_set(&c.auxiliary),
             head_role: c.head_role.iter().map(|r| phrase_key(r)).collect(),
+            head_role_words: c
+                .head_role
+                .iter()
+                .map(|r| phrase_key(r).split_whitespace().map(str::to_string).collect())
+                .collect(),
             meeting_noun: word_set(&c.meeting_noun),
             clause_opener: word_set(&c.clause_opener),
             venue_noun: word_set(&c.venue_noun),

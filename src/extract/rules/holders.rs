@@ -98,9 +98,9 @@ impl Run<'_> {
                 let head = self
                     .ex
                     .words
-                    .head_role
+                    .head_role_words
                     .iter()
-                    .map(|r| j + r.split_whitespace().count())
+                    .map(|r| j + r.len())
                     .filter(|&end| end >= s.toks.len() || s.is_punct(end))
                     .find_map(|end| self.definite_head(s, end));
                 if let Some(w) = head.filter(|_| j > verb.end) {
@@ -148,12 +148,13 @@ impl Run<'_> {
     /// country named: the leader last spoken of, as a pronoun would be.
     pub(super) fn definite_head(&self, s: &Sent, end: usize) -> Option<Who> {
         let w = &self.ex.words;
-        let role = w.head_role.iter().find_map(|r| {
-            let words: Vec<&str> = r.split_whitespace().collect();
+        if end == 0 || end > s.toks.len() || s.at[end - 1].is_some() {
+            return None;
+        }
+        let role = w.head_role_words.iter().find_map(|words| {
             let start = end.checked_sub(words.len())?;
             let same = start >= 1
-                && end <= s.toks.len()
-                && (start..end).zip(&words).all(|(i, word)| s.norm(i) == *word)
+                && (start..end).zip(words).all(|(i, word)| s.norm(i) == word)
                 && (start..end).all(|i| s.at[i].is_none());
             same.then_some(start)
         })?;
