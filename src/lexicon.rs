@@ -733,6 +733,49 @@ mod tests {
         }
     }
 
+    /// Every UN member and observer, Kosovo and Taiwan has someone leading
+    /// its government on each of these dates (GUIDELINES, "Who speaks for
+    /// whom"): the world file's coverage since 2017.
+    #[test]
+    fn builtin_every_government_has_a_leader_since_2017() {
+        let lex = builtin();
+        let states: Vec<&str> = lex
+            .venues
+            .iter()
+            .filter(|v| v.kind == VenueKind::Country || v.id == "taiwan")
+            .map(|v| v.id.as_str())
+            .collect();
+        assert!(states.len() >= 196, "{} states", states.len());
+        for date in ["2017-06-01", "2018-06-01", "2020-06-01", "2022-06-01", "2026-06-01"] {
+            let date: Date = date.parse().expect("date");
+            let missing: Vec<&&str> = states
+                .iter()
+                .filter(|c| !lex.leaders.iter().any(|l| l.leads(c, date)))
+                .collect();
+            assert!(missing.is_empty(), "no leader on {date}: {missing:?}");
+        }
+    }
+
+    #[test]
+    fn builtin_governments_and_organisations_load_with_their_officials() {
+        let lex = builtin();
+        assert!(lex.governments.len() >= 60, "{} governments", lex.governments.len());
+        let officials: usize = lex.governments.iter().map(|g| g.officials.len()).sum();
+        assert!(officials >= 300, "{officials} government officials");
+        // Organisations' officials are folded into their leader.
+        let guterres = lex.leaders.iter().find(|l| l.id == "guterres").expect("guterres");
+        assert!(guterres.officials.len() > 1);
+        assert!(lex.organisations.is_empty());
+        // Movements are principals of their own, with their spokespeople.
+        for id in ["hamas", "houthis", "m23", "rsf", "taliban"] {
+            let l = lex.leaders.iter().find(|l| l.id == id).expect(id);
+            assert!(l.country.is_none() && !l.officials.is_empty(), "{id}");
+        }
+        // The curated file wins over the world file for the same id.
+        let putin = lex.leaders.iter().find(|l| l.id == "putin").expect("putin");
+        assert!(putin.officials.iter().any(|o| o.names.iter().any(|n| n == "Peskov")));
+    }
+
     #[test]
     fn builtin_g20_and_unsc_have_a_head_in_office() {
         let lex = builtin();
