@@ -83,6 +83,9 @@ pub(crate) enum Tag {
     },
     /// A cue phrase.
     Cue(CueKind),
+    /// A person the article introduced by a title of a known government
+    /// (index into the run's introductions); never in the trie.
+    Introduced(u32),
 }
 
 /// A matched phrase: tokens `start..end` of a sentence.

@@ -82,6 +82,23 @@ pub struct Claim {
     pub historical: bool,
 }
 
+/// A person an article introduces by a title of a known government
+/// ("Kenyan Foreign Minister Musalia Mudavadi"), whom the lexicon does not
+/// name: what `venuewatch lexicon suggest` proposes to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Introduction {
+    /// The name as written.
+    pub name: String,
+    /// The country's venue id.
+    pub country: String,
+    /// The title as written ("Foreign Minister").
+    pub role: String,
+    /// Whether the title is the head of the government's ("Prime Minister").
+    pub head: bool,
+    /// The leader the lexicon has in office for that country on the date.
+    pub known_leader: Option<String>,
+}
+
 /// What a marked phrase of an evidence sentence is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarkKind {
@@ -154,6 +171,21 @@ impl Extractor {
             }
         }
         claims
+    }
+
+    /// The people `article` introduces by a title of a known government and
+    /// the lexicon does not name, once each, in text order.
+    pub fn introductions(&self, article: &Article) -> Vec<Introduction> {
+        let mut out: Vec<Introduction> = Vec::new();
+        let texts = std::iter::once(article.body.as_str()).chain(article.title.as_deref());
+        for text in texts {
+            for intro in rules::introductions_in(self, text, article.date) {
+                if !out.iter().any(|o| o.name == intro.name) {
+                    out.push(intro);
+                }
+            }
+        }
+        out
     }
 
     /// The phrases of `evidence` that carry a claim of `leader` on `venue`:

@@ -166,16 +166,41 @@ struct Run<'a> {
     date: Date,
     ctx: Ctx,
     out: Vec<Claim>,
+    /// People the text introduced by a title ("Chilean Foreign Minister
+    /// Alberto van Klaveren"), with who they speak for, in text order.
+    people: Vec<sentence::Person>,
 }
 
 /// The claims of one text (a body or a headline) dated `date`.
 pub(crate) fn claims_in(ex: &Extractor, text: &str, date: Date) -> Vec<Claim> {
+    run_over(ex, text, date).out
+}
+
+/// The people a text introduces by a title of a known government, in text
+/// order, once each.
+pub(crate) fn introductions_in(ex: &Extractor, text: &str, date: Date) -> Vec<super::Introduction> {
+    let run = run_over(ex, text, date);
+    run.people
+        .iter()
+        .map(|p| super::Introduction {
+            name: p.name.clone(),
+            country: ex.lexicon.venues[p.country].id.clone(),
+            role: p.role.clone(),
+            head: p.head,
+            known_leader: p.who.as_ref().map(|w| ex.lexicon.leaders[w.leader].id.clone()),
+        })
+        .collect()
+}
+
+/// One run of the rules over a text.
+fn run_over<'a>(ex: &'a Extractor, text: &str, date: Date) -> Run<'a> {
     let spans = split_sentences(text, &ex.words.abbreviation);
     let mut run = Run {
         ex,
         date,
         ctx: Ctx::default(),
         out: Vec::new(),
+        people: Vec::new(),
     };
     let mut para: Vec<SentenceSpan> = Vec::new();
     let mut index = 0;
@@ -187,7 +212,7 @@ pub(crate) fn claims_in(ex: &Extractor, text: &str, date: Date) -> Vec<Claim> {
         para.push(span);
     }
     run.paragraph(text, &para, index);
-    run.out
+    run
 }
 
 impl Run<'_> {

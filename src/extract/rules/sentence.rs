@@ -18,9 +18,28 @@ pub(super) enum Named {
     Other,
 }
 
+/// A person introduced in the text by a title of a known government.
+#[derive(Debug, Clone)]
+pub(super) struct Person {
+    /// The name as written ("Alberto van Klaveren").
+    pub name: String,
+    /// Folded words of the name, and of the family name alone, that later
+    /// mentions may use.
+    pub keys: Vec<Vec<String>>,
+    /// The country's venue index.
+    pub country: usize,
+    /// The title as written ("Foreign Minister").
+    pub role: String,
+    /// Whether the title names the head of the government itself.
+    pub head: bool,
+    /// Who the person speaks for on the article's date, when the lexicon
+    /// knows who leads that country then.
+    pub who: Option<Who>,
+}
+
 impl Run<'_> {
     pub(super) fn sentence<'t>(
-        &self,
+        &mut self,
         text: &'t str,
         span: SentenceSpan,
         open: &mut bool,
@@ -54,7 +73,8 @@ impl Run<'_> {
             quoted.push(*open);
         }
         unquote_short(&toks, &mut quoted);
-        let ments = self.ex.matcher.find(&toks);
+        let mut ments = self.ex.matcher.find(&toks);
+        self.people_in(text, &toks, &mut ments);
         let mut at = vec![None; toks.len()];
         for (mi, m) in ments.iter().enumerate() {
             at[m.start..m.end].iter_mut().for_each(|a| *a = Some(mi));
@@ -102,10 +122,146 @@ impl Run<'_> {
         who
     }
 
+    /// Adds to `ments` the people this text introduces by a title
+    /// ("Kenyan Foreign Minister Musalia Mudavadi", "Mudavadi, the Kenyan
+    /// foreign minister,") and later mentions of them by name or surname.
+    fn people_in(&mut self, text: &str, toks: &[Token], ments: &mut Vec<Mention>) {
+        let ex = self.ex;
+        let w = &ex.words;
+        let mut covered = vec![false; toks.len()];
+        for m in ments.iter() {
+            covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
+        }
+        let name_word = |covered: &[bool], i: usize| {
+            toks.get(i).is_some_and(|t| {
+                let orig = text.get(t.start..t.end).unwrap_or("");
+                t.is_word()
+                    && !covered[i]
+                    && orig.chars().next().is_some_and(char::is_uppercase)
+                    && orig.chars().any(char::is_lowercase)
+                    && !w.adjunct.contains(t.norm.as_str())
+                    && !w.abbreviation.contains(t.norm.as_str())
+                    && !w.determiner.contains(t.norm.as_str())
+                    && !w.preposition.contains(t.norm.as_str())
+            })
+        };
+        let mut added: Vec<Mention> = Vec::new();
+        // Later mentions of someone introduced earlier: the longest key.
+        let mut i = 0;
+        while i < toks.len() {
+            let hit = self.people.iter().enumerate().find_map(|(pi, p)| {
+                p.keys.iter().find_map(|k| {
+                    let end = i + k.len();
+                    let same = end <= toks.len()
+                        && (i..end).all(|j| name_word(&covered, j))
+                        && (i..end).zip(k).all(|(j, word)| toks[j].norm == *word)
+                        && !name_word(&covered, end);
+                    same.then_some((pi, end))
+                })
+            });
+            match hit {
+                Some((pi, end)) => {
+                    covered[i..end].iter_mut().for_each(|c| *c = true);
+                    added.push(Mention {
+                        start: i,
+                        end,
+                        tags: std::sync::Arc::from([Tag::Introduced(pi as u32)]),
+                    });
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+        // New introductions: a government's title right before or after a
+        // name no mention covers.
+        for m in ments.iter() {
+            let Some(vi) = m.tags.iter().find_map(|t| match t {
+                Tag::CountryRole(vi) => Some(*vi),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let mut end = m.end;
+            while end < toks.len() && end < m.end + 4 && name_word(&covered, end) {
+                end += 1;
+            }
+            // "Ukrainian President Volodymyr Zelensky": a first name before a
+            // known person is no new person.
+            let before_known = ments.iter().any(|n| n.start == end);
+            let (start, stop) = if end > m.end && !before_known {
+                (m.end, end)
+            } else if m.start >= 3
+                && toks[m.start - 1].norm == "the"
+                && toks[m.start - 2].norm == ","
+            {
+                // "Musalia Mudavadi, the Kenyan foreign minister,".
+                let stop = m.start - 2;
+                let mut start = stop;
+                while start > 0 && start + 4 > stop && name_word(&covered, start - 1) {
+                    start -= 1;
+                }
+                (start, stop)
+            } else {
+                continue;
+            };
+            if start == stop || (start == 0 && stop - start == 1) {
+                continue;
+            }
+            let words: Vec<String> = (start..stop).map(|j| toks[j].norm.to_string()).collect();
+            if self.people.iter().any(|p| p.keys.first() == Some(&words)) {
+                continue;
+            }
+            let name = text
+                .get(toks[start].start..toks[stop - 1].end)
+                .unwrap_or("")
+                .to_string();
+            let role_text = text.get(toks[m.start].start..toks[m.end - 1].end).unwrap_or("");
+            let folded = super::super::text::phrase_key(role_text);
+            let head = w.head_role.iter().any(|r| folded.ends_with(r.as_str()));
+            let who = self.leader_of(vi).map(|leader| Who {
+                leader,
+                speaker: (!head).then(|| name.clone()),
+                place: false,
+            });
+            let mut keys = vec![words.clone()];
+            if let Some(last) = words.last().filter(|_| words.len() > 1) {
+                keys.push(vec![last.clone()]);
+            }
+            let role = role_text.to_string();
+            self.people.push(Person {
+                name,
+                keys,
+                country: vi,
+                role,
+                head,
+                who,
+            });
+            covered[start..stop].iter_mut().for_each(|c| *c = true);
+            added.push(Mention {
+                start,
+                end: stop,
+                tags: std::sync::Arc::from([Tag::Introduced((self.people.len() - 1) as u32)]),
+            });
+        }
+        if !added.is_empty() {
+            ments.extend(added);
+            ments.sort_by_key(|m| m.start);
+        }
+    }
+
     /// What mention `m` refers to on the article's date.
     pub(super) fn resolve(&self, s: &Sent, m: usize) -> Option<Ref> {
         let lex = &self.ex.lexicon;
         let tags = &s.ments[m].tags;
+        if let Some(Tag::Introduced(pi)) = tags.first() {
+            let person = self.people.get(*pi as usize)?;
+            return person.who.clone().map(|mut w| {
+                if w.speaker.is_some() {
+                    w.speaker = Some(s.original(m).to_string());
+                }
+                Ref::Person(w)
+            });
+        }
         // The leader by name or title is the leader speaking; an official, an
         // institution or "the Russian foreign minister" speaks for them.
         let mention = &s.ments[m];
