@@ -5,6 +5,7 @@ mod alerts;
 mod cli;
 mod daemon;
 mod faults;
+mod fresh_machine;
 mod fuzz;
 mod readme;
 mod reindex;
