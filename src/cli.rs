@@ -214,9 +214,10 @@ pub enum Command {
         /// Print a JSON list in the gold format.
         #[arg(long)]
         json: bool,
-        /// Article files.
+        /// Article files, or folders whose article files are read, recursively
+        /// and with the filter `ingest` applies.
         #[arg(required = true)]
-        files: Vec<PathBuf>,
+        paths: Vec<PathBuf>,
     },
     /// Print the current position table: one row per leader and venue.
     Positions {
@@ -546,16 +547,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 report::reindex_text(&summary, &mut out)?;
             }
         }
-        Command::Extract { json, files } => {
+        Command::Extract { json, paths } => {
             let extractor = config.extractor()?;
             let mut results = Vec::new();
             let mut failed = false;
-            for path in &files {
-                match ingest::read_article(path, config.max_size) {
+            for (path, shown) in named_files(&paths, &config.filter) {
+                match ingest::read_article(&path, config.max_size) {
                     Ok((_, article)) => {
                         let claims = extractor.extract(&article);
                         results.push(report::Extracted {
-                            file: path.display().to_string(),
+                            file: shown.display().to_string(),
                             article,
                             claims,
                         });
@@ -740,6 +741,37 @@ fn expand(paths: &[PathBuf], filter: &Filter) -> anyhow::Result<impl Iterator<It
         }
     }
     Ok(sources.into_iter().flatten())
+}
+
+/// The files `extract` reads, each with the name it is shown by. A file named
+/// is read as named, whatever its name. A folder's article files are those
+/// `ingest` would read, shown under the folder's name as given and sorted,
+/// so that the output does not depend on directory order.
+fn named_files(paths: &[PathBuf], filter: &Filter) -> Vec<(PathBuf, PathBuf)> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push((path.clone(), path.clone()));
+            continue;
+        }
+        let walk = ingest::walk(path, filter);
+        let root = walk.root().to_path_buf();
+        let mut found: Vec<(PathBuf, PathBuf)> = walk
+            .map(|file| {
+                let shown = match file.strip_prefix(&root) {
+                    Ok(relative) => path.join(relative),
+                    Err(_) => file.clone(),
+                };
+                (file, shown)
+            })
+            .collect();
+        if found.is_empty() {
+            tracing::warn!(folder = %path.display(), "no article files in the folder");
+        }
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        files.extend(found);
+    }
+    files
 }
 
 #[cfg(test)]

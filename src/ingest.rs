@@ -202,6 +202,13 @@ pub struct Walk {
     current: Option<std::fs::ReadDir>,
 }
 
+impl Walk {
+    /// The folder walked, canonical: every path yielded lies under it.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
 impl Iterator for Walk {
     type Item = PathBuf;
 

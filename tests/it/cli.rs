@@ -1,5 +1,5 @@
-//! One-shot commands: extraction on the seeds, ingest order independence,
-//! idempotence and corrections.
+//! One-shot commands: extraction on the seeds and on folders, ingest order
+//! independence, idempotence and corrections.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -65,6 +65,68 @@ fn seeds_give_every_gold_claim_and_nothing_outside_the_gold() {
             );
         }
     }
+}
+
+#[test]
+fn extract_reads_a_folder_as_ingest_does() {
+    let ws = Workspace::new();
+    let seeds = seed_files();
+    let nested = ws.dir.join("2026").join("february");
+    let drafts = ws.dir.join(".drafts");
+    for folder in [&nested, &drafts] {
+        std::fs::create_dir_all(folder).expect("folder");
+    }
+    let copy = |seed: &Path, to: &Path| {
+        std::fs::copy(seed, to).expect("copy seed");
+    };
+    copy(&seeds[0], &ws.dir.join("a.txt"));
+    copy(&seeds[3], &nested.join("b.txt"));
+    // Each of these gives claims when named, but is no article in a folder.
+    let skipped = [
+        ws.dir.join(".hidden.txt"),
+        ws.dir.join("c.txt.tmp"),
+        nested.join("d.part"),
+        drafts.join("e.txt"),
+    ];
+    for file in &skipped {
+        copy(&seeds[3], file);
+    }
+
+    let dir = ws.dir.display().to_string();
+    let from_folder = ws.json(&["extract", "--json", &dir]);
+    let files: Vec<&str> = from_folder
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["file"].as_str().expect("file"))
+        .collect();
+    let expected = [format!("{dir}/2026/february/b.txt"), format!("{dir}/a.txt")];
+    assert_eq!(
+        files, expected,
+        "the folder's articles, sorted, none skipped"
+    );
+    for r in from_folder.as_array().expect("list") {
+        assert!(!triples(&r["claims"], |_| true).is_empty(), "{r}");
+    }
+    let named = ws.json(&["extract", "--json", &expected[0], &expected[1]]);
+    assert_eq!(from_folder, named, "a folder's files read as if named");
+
+    for file in &skipped {
+        let one = ws.json(&["extract", "--json", &file.display().to_string()]);
+        assert!(
+            !triples(&one[0]["claims"], |_| true).is_empty(),
+            "{} is skipped only in a folder",
+            file.display()
+        );
+    }
+
+    let text = ws.run(&["extract", &dir]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    let headers: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_once("  date ").map(|(file, _)| file))
+        .collect();
+    assert_eq!(headers, expected, "text output:\n{text}");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::daemon::{has_position, write_backlog, Daemon, DEADLINE};
-use crate::util::{poll, seed_files, Workspace};
+use crate::util::{poll, running_as_root, seed_files, Workspace};
 
 fn rejected_reasons(ws: &Workspace) -> Vec<(String, String)> {
     ws.json(&["status", "--json"])["rejected"]
@@ -144,13 +144,6 @@ fn a_busy_database_delays_the_article_but_does_not_lose_it() {
         has_position(&ws, "putin", "moscow").then_some(())
     })
     .unwrap_or_else(|| panic!("article lost:\n{}", daemon.log()));
-}
-
-fn running_as_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// `cmd` run as an unprivileged user, so that file permissions apply even

@@ -4,9 +4,10 @@
 mod alerts;
 mod cli;
 mod daemon;
+mod docs;
 mod faults;
+mod fresh_machine;
 mod fuzz;
-mod readme;
 mod reindex;
 mod report;
 mod review;

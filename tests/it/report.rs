@@ -4,8 +4,8 @@
 //! database, then render it with headless Chromium and check that the
 //! screenshot shows a colored chart and that the DOM parsed.
 //!
-//! Chromium is required (CI installs Debian's `chromium`): without it the
-//! test fails and says so.
+//! Chromium is required (`scripts/test` installs Debian's `chromium`, or says
+//! how to): without it the test fails and says so.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -185,9 +185,9 @@ fn find_chromium() -> Chromium {
         }
     }
     panic!(
-        "chromium is not installed, and the HTML report test needs it: install it with \
-         `apt-get update && apt-get install -y chromium` (Debian), or point \
-         VENUEWATCH_CHROMIUM at a Chromium binary"
+        "chromium is not installed, and the HTML report test needs it: run the tests with \
+         scripts/test, which installs it (or says how), or point VENUEWATCH_CHROMIUM at a \
+         Chromium binary"
     );
 }
 

@@ -132,3 +132,11 @@ impl Workspace {
         }
     }
 }
+
+/// Whether the tests run as root (as in CI).
+pub fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
