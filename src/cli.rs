@@ -25,6 +25,7 @@ use crate::reindex;
 use crate::report::{self, Format, Style};
 use crate::service::StateLock;
 use crate::store::{self, ChangeFilter, Store};
+use crate::suggest;
 
 /// Watches a folder of news articles and records where leaders say peace
 /// talks should happen.
@@ -168,6 +169,18 @@ impl FileConfig {
     }
 }
 
+/// What `lexicon` does.
+#[derive(Debug, Subcommand)]
+pub enum LexiconAction {
+    /// Print, as lexicon entries to review and paste, the people the
+    /// articles introduce by a title of a known government ("Kenyan Foreign
+    /// Minister Musalia Mudavadi") whom the lexicon does not name.
+    Suggest {
+        /// Article files or folders (default: the watched folder).
+        paths: Vec<PathBuf>,
+    },
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -218,6 +231,12 @@ pub enum Command {
         /// and with the filter `ingest` applies.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Work with the lexicon.
+    Lexicon {
+        /// What to do with it.
+        #[command(subcommand)]
+        action: LexiconAction,
     },
     /// Print the current position table: one row per leader and venue.
     Positions {
@@ -572,6 +591,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 report::extracted_text(&results, &mut out)?;
             }
+            if failed {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Lexicon {
+            action: LexiconAction::Suggest { paths },
+        } => {
+            let extractor = config.extractor()?;
+            let paths = if paths.is_empty() {
+                vec![config.dir.clone()]
+            } else {
+                paths
+            };
+            let mut sightings = Vec::new();
+            let mut failed = false;
+            for (path, shown) in named_files(&paths, &config.filter) {
+                match ingest::read_article(&path, config.max_size) {
+                    Ok((_, article)) => {
+                        for intro in extractor.introductions(&article) {
+                            sightings.push(suggest::Sighting {
+                                intro,
+                                file: shown.display().to_string(),
+                                date: article.date,
+                            });
+                        }
+                    }
+                    Err(err) => {
+                        eprintln!("venuewatch: {err}");
+                        failed = true;
+                    }
+                }
+            }
+            suggest::render(&sightings, extractor.lexicon(), &mut out)?;
             if failed {
                 return Ok(ExitCode::FAILURE);
             }

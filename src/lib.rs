@@ -23,6 +23,8 @@
 //! - [`progress`]: progress bars on stderr, only when it is a terminal.
 //! - [`html`]: pure; renders the self-contained HTML report (`report --html`).
 //! - [`eval`]: pure; scores extractor output against a gold file.
+//! - [`suggest`]: pure; people the articles introduce and the lexicon lacks,
+//!   as lexicon entries (`lexicon suggest`).
 #![warn(missing_docs)]
 
 pub mod alert;
@@ -42,4 +44,5 @@ pub mod reindex;
 pub mod report;
 pub mod service;
 pub mod store;
+pub mod suggest;
 pub mod watch;

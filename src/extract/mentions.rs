@@ -174,7 +174,12 @@ impl Words {
             head_role_words: c
                 .head_role
                 .iter()
-                .map(|r| phrase_key(r).split_whitespace().map(str::to_string).collect())
+                .map(|r| {
+                    phrase_key(r)
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect()
+                })
                 .collect(),
             meeting_noun: word_set(&c.meeting_noun),
             clause_opener: word_set(&c.clause_opener),

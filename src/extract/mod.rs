@@ -82,6 +82,16 @@ pub struct Claim {
     pub historical: bool,
 }
 
+/// `s` folded as matching folds it: lowercase, no diacritics, plain quotes
+/// and dashes.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        text::fold_char(c, &mut out);
+    }
+    out
+}
+
 /// A person an article introduces by a title of a known government
 /// ("Kenyan Foreign Minister Musalia Mudavadi"), whom the lexicon does not
 /// name: what `venuewatch lexicon suggest` proposes to add.
@@ -157,6 +167,11 @@ impl Extractor {
             by_country,
             government_venue,
         }
+    }
+
+    /// The lexicon this extractor matches.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
     }
 
     /// The claims `article` reports, in text order: the body's first, then

@@ -187,7 +187,10 @@ pub(crate) fn introductions_in(ex: &Extractor, text: &str, date: Date) -> Vec<su
             country: ex.lexicon.venues[p.country].id.clone(),
             role: p.role.clone(),
             head: p.head,
-            known_leader: p.who.as_ref().map(|w| ex.lexicon.leaders[w.leader].id.clone()),
+            known_leader: p
+                .who
+                .as_ref()
+                .map(|w| ex.lexicon.leaders[w.leader].id.clone()),
         })
         .collect()
 }

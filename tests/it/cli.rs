@@ -397,6 +397,72 @@ fn eval_scores_exactly_as_the_reference_scorer() {
     assert_eq!(lines(&ours.stdout), lines(&python.stdout));
 }
 
+/// `lexicon suggest` lists who the articles introduce by a government's
+/// title and the lexicon lacks, as entries that load when pasted into a user
+/// lexicon; with them, the person's later words count without the title.
+#[test]
+fn lexicon_suggest_prints_entries_that_teach_the_extractor() {
+    let ws = Workspace::new();
+    let folder = ws.dir.join("news");
+    std::fs::create_dir_all(&folder).expect("folder");
+    std::fs::write(
+        folder.join("a.txt"),
+        "date 2025-03-20
+
+         Chilean Foreign Minister Ana Testperson said on Monday that her country wanted peace.
+
+         The Peruvian president, Jorge Madeupname, called for calm.
+",
+    )
+    .expect("article");
+    let out = ws.run(&["lexicon", "suggest", folder.to_str().expect("utf-8")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("names = [\"Ana Testperson\", \"Testperson\"]"),
+        "{text}"
+    );
+    assert!(text.contains("country = \"chile\""), "{text}");
+    assert!(text.contains("Jorge Madeupname"), "{text}");
+
+    // Pasted into a user lexicon, the minister's words without her title
+    // speak for Chile's president on the date.
+    let root = ws.dir.parent().expect("tmp");
+    let lexicon = root.join("suggested.toml");
+    std::fs::write(&lexicon, format!("extend_builtin = true\n{text}")).expect("lexicon");
+    let later = root.join("b.txt");
+    std::fs::write(
+        &later,
+        "date 2025-03-21\n\nTestperson proposed Geneva for the talks.\n",
+    )
+    .expect("article");
+    let claims = |with: bool| {
+        let mut cmd = ws.cmd(&["extract", "--json", later.to_str().expect("utf-8")]);
+        if with {
+            cmd.arg("--lexicon").arg(&lexicon);
+        }
+        let out = cmd.output().expect("extract");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        json[0]["claims"]
+            .as_array()
+            .expect("claims")
+            .iter()
+            .map(|c| format!("{} {} {}", c["leader"], c["stance"], c["venue"]).replace('"', ""))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(claims(false), Vec::<String>::new());
+    assert_eq!(claims(true), ["boric proposes geneva"]);
+}
+
 #[test]
 fn a_user_lexicon_adds_a_leader_without_recompiling() {
     let ws = Workspace::new();

@@ -181,15 +181,52 @@ impl Run<'_> {
             }) else {
                 continue;
             };
+            // "Sayyid Badr bin Hamad Al Busaidi": particles inside a name.
+            let particle = |i: usize| {
+                matches!(
+                    toks[i].norm.as_str(),
+                    "bin"
+                        | "bint"
+                        | "ibn"
+                        | "al"
+                        | "van"
+                        | "von"
+                        | "de"
+                        | "da"
+                        | "del"
+                        | "der"
+                        | "la"
+                ) && name_word(&covered, i + 1)
+            };
             let mut end = m.end;
-            while end < toks.len() && end < m.end + 4 && name_word(&covered, end) {
+            while end < toks.len()
+                && end < m.end + 6
+                && (name_word(&covered, end) || (end > m.end && particle(end)))
+            {
                 end += 1;
             }
             // "Ukrainian President Volodymyr Zelensky": a first name before a
             // known person is no new person.
-            let before_known = ments.iter().any(|n| n.start == end);
+            let before_known = ments.iter().any(|n| {
+                n.start == end
+                    && n.tags.iter().any(|t| {
+                        matches!(t, Tag::Leader(_) | Tag::Official(..) | Tag::GovOfficial(..))
+                    })
+            });
             let (start, stop) = if end > m.end && !before_known {
                 (m.end, end)
+            } else if toks.get(m.end).is_some_and(|t| t.norm == ",") {
+                // "the Peruvian president, Jorge Madeupname, said".
+                let start = m.end + 1;
+                let mut stop = start;
+                while stop < toks.len() && stop < start + 4 && name_word(&covered, stop) {
+                    stop += 1;
+                }
+                let closed = toks.get(stop).is_none_or(|t| !t.is_word());
+                if !closed {
+                    continue;
+                }
+                (start, stop)
             } else if m.start >= 3
                 && toks[m.start - 1].norm == "the"
                 && toks[m.start - 2].norm == ","
@@ -215,7 +252,14 @@ impl Run<'_> {
                 .get(toks[start].start..toks[stop - 1].end)
                 .unwrap_or("")
                 .to_string();
-            let role_text = text.get(toks[m.start].start..toks[m.end - 1].end).unwrap_or("");
+            // The title without its country: "Foreign Minister" of "Chilean
+            // Foreign Minister", "President" of "Italy's President".
+            let own = (m.start..m.end)
+                .position(|i| toks[i].norm == "'s")
+                .map_or(m.start + usize::from(m.end - m.start > 1), |p| {
+                    m.start + p + 1
+                });
+            let role_text = text.get(toks[own].start..toks[m.end - 1].end).unwrap_or("");
             let folded = super::super::text::phrase_key(role_text);
             let head = w.head_role.iter().any(|r| folded.ends_with(r.as_str()));
             let who = self.leader_of(vi).map(|leader| Who {
