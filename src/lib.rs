@@ -5,6 +5,8 @@
 //! # Layout
 //! - [`cli`]: arguments -> config -> commands (with `main`, the only `anyhow` user).
 //! - [`daemon`]: the `watch` event loop: rescan, watch, ingest, shut down.
+//! - [`activity`]: the steps in flight and when each last made progress,
+//!   for the watchdog.
 //! - [`alert`]: delivers the outbox's new changes to a webhook or a command.
 //! - [`watch`]: the only module importing `notify`; yields [`watch::FileEvent`]s.
 //! - [`filter`]: pure; which paths are articles.
@@ -25,6 +27,7 @@
 //! - [`eval`]: pure; scores extractor output against a gold file.
 #![warn(missing_docs)]
 
+pub mod activity;
 pub mod alert;
 pub mod article;
 pub mod cli;
