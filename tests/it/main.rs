@@ -5,6 +5,7 @@ mod alerts;
 mod cli;
 mod daemon;
 mod faults;
+mod fuse;
 mod fuzz;
 mod readme;
 mod reindex;
