@@ -156,9 +156,10 @@ impl Pipeline {
     /// the timeline and stops where the position is again what the change
     /// log says, so even an article dated years back costs little.
     pub fn ingest(&mut self, path: &Path) -> Result<Outcome, StoreError> {
-        let file = FileRef::new(path);
         let activity = self.reader.activity().clone();
-        let checking = activity.begin(Doing::Checking, Some(&file.path));
+        // From the stat on: on a dead mount, a stat hangs as a read does.
+        let checking = activity.begin(Doing::Checking, Some(path));
+        let file = FileRef::new(path);
         let unchanged = self.store.is_unchanged(&file.key, file.meta)?;
         drop(checking);
         let step = match unchanged {
@@ -187,10 +188,10 @@ impl Pipeline {
     /// with the same metadata (nothing to read), leaving the rest for
     /// [`Pipeline::overlap`].
     pub fn batch(&self, paths: &[PathBuf]) -> Result<Batch, StoreError> {
-        let files: Vec<FileRef> = paths.iter().map(|p| FileRef::new(p)).collect();
         let _checking = self
             .activity()
-            .begin(Doing::Checking, files.first().map(|f| f.path.as_path()));
+            .begin(Doing::Checking, paths.first().map(PathBuf::as_path));
+        let files: Vec<FileRef> = paths.iter().map(|p| FileRef::new(p)).collect();
         let unchanged = self
             .store
             .are_unchanged(files.iter().map(|f| (f.key.as_str(), f.meta)))?;
