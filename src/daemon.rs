@@ -309,7 +309,9 @@ async fn feed_watchdog(mut watchdog: Watchdog, activity: Activity) {
     let Some(every) = watchdog.interval() else {
         return;
     };
-    let mut tick = tokio::time::interval(every);
+    // The first ping is one interval in, as the service manager's clock
+    // starts with the process: READY usually goes first.
+    let mut tick = tokio::time::interval_at(Instant::now() + every, every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut stuck: Option<(Step, Option<PathBuf>)> = None;
     loop {
@@ -481,6 +483,19 @@ pub async fn run(
     outcome
 }
 
+/// `work`'s output, unless shutdown is requested and `work` is still not
+/// done [`STOP_GRACE`] later (stuck in a transaction that cannot be
+/// abandoned): then `None`, and the work is left to the runtime's end.
+async fn unless_stopped<T>(shutdown: &Shutdown, work: impl Future<Output = T>) -> Option<T> {
+    tokio::select! {
+        out = work => Some(out),
+        _ = async {
+            shutdown.wait().await;
+            tokio::time::sleep(STOP_GRACE).await;
+        } => None,
+    }
+}
+
 async fn sleep_until(due: Option<Instant>) {
     if let Some(due) = due {
         tokio::time::sleep_until(due).await;
@@ -549,7 +564,13 @@ impl Daemon {
         if self.checkpoints_deferred {
             self.set_autocheckpoint(1000).await;
         }
-        self.scan(shutdown).await;
+        if unless_stopped(shutdown, self.scan(shutdown))
+            .await
+            .is_none()
+        {
+            warn!("still catching up {:.1} s after shutdown was requested; stopping without the batch in hand (nothing of it is recorded)", STOP_GRACE.as_secs_f64());
+            return;
+        }
         if self.checkpoints_deferred {
             self.set_autocheckpoint(0).await;
         }
@@ -592,16 +613,9 @@ impl Daemon {
             let outcome = p.ingest(&owned)?;
             Ok(Some((outcome, owned.exists())))
         });
-        let shutdown = self.shutdown.clone();
-        let result = tokio::select! {
-            result = work => result,
-            _ = async {
-                shutdown.wait().await;
-                tokio::time::sleep(STOP_GRACE).await;
-            } => {
-                warn!(file = %path.display(), "still busy {:.1} s after shutdown was requested; stopping without it (nothing of it is recorded)", STOP_GRACE.as_secs_f64());
-                return;
-            }
+        let Some(result) = unless_stopped(&self.shutdown.clone(), work).await else {
+            warn!(file = %path.display(), "still busy {:.1} s after shutdown was requested; stopping without it (nothing of it is recorded)", STOP_GRACE.as_secs_f64());
+            return;
         };
         if let Err(err) = &result {
             error!(file = %path.display(), "cannot record article: {err}; will retry");

@@ -123,23 +123,19 @@ impl Kind {
     /// What `t` is, or `None` for a regular file.
     pub fn of(t: std::fs::FileType) -> Option<Kind> {
         use std::os::unix::fs::FileTypeExt;
-        Some(if t.is_file() {
-            return None;
-        } else if t.is_fifo() {
-            Kind::NamedPipe
-        } else if t.is_socket() {
-            Kind::Socket
-        } else if t.is_char_device() {
-            Kind::CharDevice
-        } else if t.is_block_device() {
-            Kind::BlockDevice
-        } else if t.is_symlink() {
-            Kind::Link
-        } else if t.is_dir() {
-            Kind::Folder
-        } else {
-            Kind::Other
-        })
+        let kinds = [
+            (t.is_file(), None),
+            (t.is_fifo(), Some(Kind::NamedPipe)),
+            (t.is_socket(), Some(Kind::Socket)),
+            (t.is_char_device(), Some(Kind::CharDevice)),
+            (t.is_block_device(), Some(Kind::BlockDevice)),
+            (t.is_symlink(), Some(Kind::Link)),
+            (t.is_dir(), Some(Kind::Folder)),
+        ];
+        kinds
+            .into_iter()
+            .find_map(|(is, kind)| is.then_some(kind))
+            .unwrap_or(Some(Kind::Other))
     }
 }
 
@@ -455,7 +451,18 @@ struct Job {
     path: PathBuf,
     max_size: u64,
     stamp: Stamp,
+    fate: Arc<Mutex<Fate>>,
     reply: mpsc::SyncSender<Result<Document, IngestError>>,
+}
+
+/// Who gave up first: the read, by returning, or its caller, by leaving.
+/// Decided under one lock, so that a read returning just as its caller
+/// leaves is never left marked as hanging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Running,
+    Returned,
+    Abandoned,
 }
 
 impl Reader {
@@ -512,10 +519,12 @@ impl Reader {
         }
         let busy = inner.activity.begin(Step::Reading, Some(path));
         let (reply, result) = mpsc::sync_channel(1);
+        let fate = Arc::new(Mutex::new(Fate::Running));
         let job = Job {
             path: path.to_path_buf(),
             max_size,
             stamp: busy.stamp(),
+            fate: Arc::clone(&fate),
             reply,
         };
         let worker = self.worker();
@@ -553,6 +562,16 @@ impl Reader {
                 None
             };
             if let Some(err) = abandon {
+                let mut fate = lock(&fate);
+                if *fate == Fate::Returned {
+                    // Just in time: the answer is on its way.
+                    drop(fate);
+                    if let Ok(done) = result.recv() {
+                        return done;
+                    }
+                    return Err(err);
+                }
+                *fate = Fate::Abandoned;
                 // The worker ends once its read returns: its queue is
                 // dropped with `worker`, and the reply finds no one.
                 lock(&inner.hanging).insert(path.to_path_buf());
@@ -573,7 +592,12 @@ impl Reader {
                 for job in jobs {
                     let stamp = job.stamp;
                     let done = read_document_with(&job.path, job.max_size, &|| stamp.touch());
-                    lock(&hanging).remove(&job.path);
+                    let mut fate = lock(&job.fate);
+                    if *fate == Fate::Abandoned {
+                        lock(&hanging).remove(&job.path);
+                    }
+                    *fate = Fate::Returned;
+                    drop(fate);
                     let _ = job.reply.send(done);
                 }
             });
