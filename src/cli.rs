@@ -350,6 +350,35 @@ impl Config {
         Ok(Store::open(&self.db)?)
     }
 
+    /// Opens the database for writing, waiting while another process holds
+    /// its write lock past the busy timeout (a backup, someone's `sqlite3`):
+    /// a lock that passes is no reason to fail a start. Gives up after a
+    /// minute.
+    fn open_when_free(&self) -> anyhow::Result<Store> {
+        let give_up = std::time::Instant::now() + Duration::from_secs(60);
+        let mut failures = 0;
+        loop {
+            match self.open_for_writing() {
+                Err(err)
+                    if std::time::Instant::now() < give_up
+                        && err
+                            .downcast_ref::<store::StoreError>()
+                            .is_some_and(store::StoreError::is_busy) =>
+                {
+                    failures += 1;
+                    let wait =
+                        daemon::backoff(Duration::from_secs(1), failures, Duration::from_secs(10));
+                    tracing::warn!(
+                        "{err:#}; another process holds its lock; trying again in {} s",
+                        wait.as_secs()
+                    );
+                    std::thread::sleep(wait);
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Opens an existing database for queries.
     fn open_for_reading(&self) -> anyhow::Result<Store> {
         anyhow::ensure!(
@@ -381,7 +410,7 @@ impl Config {
 
     fn pipeline(&self) -> anyhow::Result<Pipeline> {
         let extractor = self.extractor()?;
-        let store = self.open_for_writing()?;
+        let store = self.open_when_free()?;
         let mut pipeline = Pipeline::new(store, extractor, self.max_size);
         pipeline.set_read_timeout(self.read_timeout);
         Ok(pipeline)

@@ -608,3 +608,22 @@ fn a_deleted_lock_or_state_folder_stops_the_daemon() {
     assert_eq!(ws.counts().0, 1);
     assert!(daemon.terminate().success());
 }
+
+#[test]
+fn a_database_locked_from_outside_at_start_is_waited_for() {
+    let ws = Workspace::new();
+    std::fs::copy(&seed_files()[3], ws.dir.join("a.txt")).expect("copy");
+    ws.run(&["ingest"]);
+    std::fs::copy(&seed_files()[4], ws.dir.join("b.txt")).expect("copy");
+    let conn = rusqlite::Connection::open(ws.state.join("venuewatch.db")).expect("open");
+    conn.execute_batch("BEGIN EXCLUSIVE")
+        .expect("lock the database");
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("trying again in");
+    assert!(daemon.child.try_wait().expect("wait").is_none(), "gave up");
+    conn.execute_batch("COMMIT").expect("unlock");
+    drop(conn);
+    daemon.wait_for_log("watching");
+    assert_eq!(ws.counts().0, 2);
+    assert!(daemon.terminate().success());
+}
