@@ -14,7 +14,8 @@
 //!   transaction live, a batch per transaction catching up).
 //! - [`reindex`]: stored articles through the reader and extractor again,
 //!   and what that changed.
-//! - [`ingest`]: reads files: path -> bytes, hash, metadata.
+//! - [`ingest`]: reads files: path -> bytes, hash, metadata; only regular
+//!   files, and never waiting on a read without progress past a bound.
 //! - [`article`]: pure; bytes -> decoded, dated article body.
 //! - [`extract`]: pure; article -> venue claims.
 //! - [`lexicon`]: the data file of leaders, venues and cue words.
