@@ -46,6 +46,15 @@ pub struct Args {
     /// Largest article file accepted, in bytes [default: 10 MiB].
     #[arg(long, global = true, env = "VENUEWATCH_MAX_SIZE")]
     pub max_size: Option<u64>,
+    /// Milliseconds a file's read may go without progress (a hung network
+    /// mount) before it is abandoned and retried later [default: 10000].
+    #[arg(
+        long,
+        global = true,
+        value_name = "MS",
+        env = "VENUEWATCH_READ_TIMEOUT_MS"
+    )]
+    pub read_timeout_ms: Option<u64>,
     /// Log format on stderr [default: pretty].
     #[arg(long, global = true, env = "VENUEWATCH_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
@@ -145,6 +154,7 @@ struct FileConfig {
     #[serde(default)]
     ignore: Vec<String>,
     max_size: Option<u64>,
+    read_timeout_ms: Option<u64>,
     log_format: Option<LogFormat>,
     settle_ms: Option<u64>,
     notify_url: Option<String>,
@@ -299,6 +309,7 @@ struct Config {
     lexicon: Option<PathBuf>,
     filter: Filter,
     max_size: u64,
+    read_timeout: Duration,
     log_format: LogFormat,
     settle: Duration,
     /// Where `watch` announces new changes, if anywhere.
@@ -332,6 +343,11 @@ impl Config {
                 .max_size
                 .or(file.max_size)
                 .unwrap_or(ingest::DEFAULT_MAX_SIZE),
+            read_timeout: match args.read_timeout_ms.or(file.read_timeout_ms) {
+                Some(0) => anyhow::bail!("read_timeout_ms must be at least 1 (milliseconds)"),
+                Some(ms) => Duration::from_millis(ms),
+                None => ingest::DEFAULT_READ_TIMEOUT,
+            },
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             settle: Duration::from_millis(settle_ms.or(file.settle_ms).unwrap_or(2000)),
             alerts,
@@ -352,6 +368,35 @@ impl Config {
     fn open_for_writing(&self) -> anyhow::Result<Store> {
         self.create_state()?;
         Ok(Store::open(&self.db)?)
+    }
+
+    /// Opens the database for writing, waiting while another process holds
+    /// its write lock past the busy timeout (a backup, someone's `sqlite3`):
+    /// a lock that passes is no reason to fail a start. Gives up after a
+    /// minute.
+    fn open_when_free(&self) -> anyhow::Result<Store> {
+        let give_up = std::time::Instant::now() + Duration::from_secs(60);
+        let mut failures = 0;
+        loop {
+            match self.open_for_writing() {
+                Err(err)
+                    if std::time::Instant::now() < give_up
+                        && err
+                            .downcast_ref::<store::StoreError>()
+                            .is_some_and(store::StoreError::is_busy) =>
+                {
+                    failures += 1;
+                    let wait =
+                        daemon::backoff(Duration::from_secs(1), failures, Duration::from_secs(10));
+                    tracing::warn!(
+                        "{err:#}; another process holds its lock; trying again in {} s",
+                        wait.as_secs()
+                    );
+                    std::thread::sleep(wait);
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Opens an existing database for queries.
@@ -385,8 +430,10 @@ impl Config {
 
     fn pipeline(&self) -> anyhow::Result<Pipeline> {
         let extractor = self.extractor()?;
-        let store = self.open_for_writing()?;
-        Ok(Pipeline::new(store, extractor, self.max_size))
+        let store = self.open_when_free()?;
+        let mut pipeline = Pipeline::new(store, extractor, self.max_size);
+        pipeline.set_read_timeout(self.read_timeout);
+        Ok(pipeline)
     }
 }
 
@@ -489,7 +536,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Watch { .. } => {
             config.create_state()?;
-            let _lock = StateLock::acquire(&config.state)?;
+            let lock = StateLock::acquire(&config.state)?;
             let daemon = DaemonConfig {
                 dir: config.dir.clone(),
                 settle: config.settle,
@@ -498,10 +545,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 alerts: config.alerts.clone(),
             };
             let pipeline = config.pipeline()?;
-            runtime()?.block_on(async {
+            let rt = runtime()?;
+            let ran = rt.block_on(async {
                 let shutdown = Shutdown::on(daemon::signal());
-                daemon::run(daemon, pipeline, shutdown).await
-            })?;
+                daemon::run(daemon, pipeline, shutdown, lock).await
+            });
+            // A transaction stuck past shutdown is left to roll back, as
+            // after a crash, rather than wait for it without end.
+            rt.shutdown_timeout(daemon::STOP_GRACE);
+            ran?;
         }
         Command::Ingest { paths } => {
             let paths = if paths.is_empty() {

@@ -2,7 +2,9 @@
 //! over [`FileEvent`]s that ingests each complete file, retries what could not
 //! be read or written yet, and stops after the article in hand when asked.
 //! With a notifier configured, the [`alert`](crate::alert) sender runs
-//! beside the loop and is woken after each write.
+//! beside the loop and is woken after each write. Beside it too, the
+//! watchdog is fed while no step in flight is stuck, and each tick checks
+//! that the database and the state lock are still the files opened.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -15,11 +17,12 @@ use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 use tracing::{error, info, warn};
 
+use crate::activity::{Activity, Step};
 use crate::alert::{self, AlertConfig};
 use crate::filter::Filter;
 use crate::ingest;
 use crate::pipeline::{Batch, Outcome, Pipeline, Tally};
-use crate::service::{self, Watchdog};
+use crate::service::{self, InPlace, Misplaced, StateLock, Watchdog};
 use crate::store::{Store, StoreError};
 use crate::watch::{self, FileEvent};
 
@@ -51,7 +54,24 @@ pub enum DaemonError {
     /// The alert sender's database connection could not be opened.
     #[error("cannot open the database for the alert sender: {0}")]
     Alerts(StoreError),
+    /// The database or the lock is no longer where the daemon opened it.
+    #[error(transparent)]
+    Misplaced(#[from] Misplaced),
+    /// The database could not be found again right after opening it.
+    #[error("cannot look up the database {path} just opened: {source}")]
+    State {
+        /// The database.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
 }
+
+/// How long, once shutdown is requested, the daemon waits for a step in
+/// hand that cannot be abandoned (a transaction) before it stops without
+/// it: the transaction is then rolled back, as after a crash. Well inside
+/// any supervisor's stop timeout.
+pub const STOP_GRACE: Duration = Duration::from_millis(1000);
 
 /// A flag set once shutdown is requested, checked between articles.
 #[derive(Debug, Clone, Default)]
@@ -81,6 +101,11 @@ impl Shutdown {
     /// Whether shutdown was requested.
     pub fn requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
+    }
+
+    /// The flag itself, for threads that poll it (reads in flight).
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.requested)
     }
 
     /// Completes once shutdown is requested. Any number of tasks may wait.
@@ -161,15 +186,14 @@ pub trait Observer: Send + Sync {
 impl Observer for () {}
 
 /// Ingests a backlog of `paths` in batches, then brings positions up to
-/// date. Stops between articles when `shutdown` is requested. Calls `tick`
-/// after each batch and tells `observer` of each file. Returns the tally, the
-/// files to try again once they settle (being written), and the files of
-/// batches the database could not take.
+/// date. Stops between articles when `shutdown` is requested. Tells
+/// `observer` of each file. Returns the tally, the files to try again once
+/// they settle (being written), and the files to try again after a while:
+/// of batches the database could not take, or whose read hung.
 async fn catch_up(
     pipeline: &Arc<Mutex<Pipeline>>,
     mut paths: impl Iterator<Item = PathBuf>,
     shutdown: &Shutdown,
-    mut tick: impl FnMut(),
     observer: &Arc<dyn Observer>,
 ) -> (Tally, Vec<PathBuf>, Vec<PathBuf>) {
     let mut tally = Tally::default();
@@ -211,8 +235,10 @@ async fn catch_up(
                 for (path, outcome) in done {
                     observer.file_seen();
                     tally.add(&outcome);
-                    if matches!(outcome, Outcome::Deferred(_)) {
-                        deferred.push(path);
+                    match outcome {
+                        Outcome::Deferred(_) => deferred.push(path),
+                        Outcome::Stalled(_) => failed.push(path),
+                        _ => {}
                     }
                 }
             }
@@ -232,7 +258,6 @@ async fn catch_up(
                 None
             }
         };
-        tick();
     }
     // Positions are derived even after a shutdown request: it is quick, and
     // the marks would otherwise wait for the next start.
@@ -259,26 +284,89 @@ pub async fn ingest_all(
     shutdown: &Shutdown,
     observer: Arc<dyn Observer>,
 ) -> Result<Tally, StoreError> {
-    let (tally, _, failed) = catch_up(pipeline, paths, shutdown, || {}, &observer).await;
+    stop_reads_on(pipeline, shutdown);
+    let (tally, _, failed) = catch_up(pipeline, paths, shutdown, &observer).await;
     match failed.len() {
         0 => Ok(tally),
         n => Err(StoreError::Invalid(format!(
-            "{n} files could not be recorded (see the log); run ingest again"
+            "{n} files could not be read or recorded (see the log); run ingest again"
         ))),
     }
 }
 
-/// Runs the daemon until `shutdown` is requested.
+fn stop_reads_on(pipeline: &Arc<Mutex<Pipeline>>, shutdown: &Shutdown) {
+    let p = pipeline.lock().unwrap_or_else(|p| p.into_inner());
+    p.reader().stop_on(shutdown.flag());
+}
+
+/// Feeds the service manager's watchdog while the daemon makes progress:
+/// a ping every interval, unless some step in flight (a read, a
+/// transaction) has gone a whole interval without progress. Then it says
+/// once which step on which file, and pings again once that step moves or
+/// ends. Runs beside the loop, so that it goes on while the loop waits on a
+/// step; should the loop's own thread block, no ping goes out either.
+async fn feed_watchdog(mut watchdog: Watchdog, activity: Activity) {
+    let Some(every) = watchdog.interval() else {
+        return;
+    };
+    // The first ping is one interval in, as the service manager's clock
+    // starts with the process: READY usually goes first.
+    let mut tick = tokio::time::interval_at(Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut stuck: Option<(Step, Option<PathBuf>)> = None;
+    loop {
+        tick.tick().await;
+        match activity.stalled(every) {
+            None => {
+                if let Some((step, file)) = stuck.take() {
+                    info!(
+                        file = %file.as_deref().unwrap_or(Path::new("")).display(),
+                        step = step.as_str(),
+                        "moving again after {:.1} s without a watchdog ping; feeding the watchdog",
+                        watchdog.since_ping().as_secs_f64()
+                    );
+                }
+                watchdog.ping();
+            }
+            Some(stall) => {
+                let now = (stall.step, stall.file.clone());
+                if stuck.as_ref() != Some(&now) {
+                    error!(
+                        file = %stall.file.as_deref().unwrap_or(Path::new("")).display(),
+                        step = stall.step.as_str(),
+                        "{stall}; not feeding the watchdog (the service manager restarts the daemon if this lasts)"
+                    );
+                    stuck = Some(now);
+                }
+            }
+        }
+    }
+}
+
+/// Runs the daemon until `shutdown` is requested, holding `lock`; stops
+/// with an error should the database or the lock be deleted or replaced.
 pub async fn run(
     config: DaemonConfig,
     pipeline: Pipeline,
     shutdown: Shutdown,
+    lock: StateLock,
 ) -> Result<(), DaemonError> {
     if !config.dir.is_dir() {
         return Err(DaemonError::NoFolder(config.dir));
     }
+    let placed = InPlace::note(&lock, &config.db).map_err(|source| DaemonError::State {
+        path: config.db.clone(),
+        source,
+    })?;
     let dir = std::fs::canonicalize(&config.dir).unwrap_or(config.dir.clone());
     let mut pipeline = pipeline;
+    pipeline.reader().stop_on(shutdown.flag());
+    let activity = pipeline.activity().clone();
+    let watchdog = Watchdog::from_env();
+    let period = watchdog
+        .interval()
+        .map_or(Duration::from_secs(1), |w| w.min(Duration::from_secs(1)));
+    let feeder = tokio::spawn(feed_watchdog(watchdog, activity.clone()));
     // The sender reads the outbox through its own connection, so that
     // ingestion never waits for a notifier. It starts before the rescan:
     // alerts left pending by the last run go out while the folder is read.
@@ -303,10 +391,10 @@ pub async fn run(
         pipeline: Arc::new(Mutex::new(pipeline)),
         filter: config.filter,
         retry: Retry::new(config.settle),
-        watchdog: Watchdog::from_env(),
         checkpoints_deferred: false,
         dir,
         wake: sender.as_ref().map(|(wake, _)| Arc::clone(wake)),
+        shutdown: shutdown.clone(),
     };
     // Watch before the rescan, so nothing written during it is missed.
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -327,13 +415,11 @@ pub async fn run(
     service::notify("READY=1\nSTATUS=watching for articles");
     info!(dir = %daemon.dir.display(), "watching");
 
-    // The tick checks that the folder is still there and feeds the watchdog.
-    let period = daemon
-        .watchdog
-        .interval()
-        .map_or(Duration::from_secs(1), |w| w.min(Duration::from_secs(1)));
+    // The tick checks that the folder, the database and the lock are still
+    // there, and starts background checkpoints.
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut outcome = Ok(());
     while !shutdown.requested() {
         let due = daemon.retry.next_due();
         tokio::select! {
@@ -351,12 +437,18 @@ pub async fn run(
                 }
             }
             _ = tick.tick() => {
-                daemon.watchdog.tick();
+                if let Err(misplaced) = placed.check() {
+                    error!("{misplaced}");
+                    outcome = Err(misplaced.into());
+                    break;
+                }
                 // Off the ingest path, and never two at once.
                 if let Some(store) = &checkpointer {
                     if checkpointing.as_ref().is_none_or(|h| h.is_finished()) {
                         let store = Arc::clone(store);
+                        let activity = activity.clone();
                         checkpointing = Some(tokio::task::spawn_blocking(move || {
+                            let _busy = activity.begin(Step::Checkpointing, None);
                             let store = store.lock().unwrap_or_else(|p| p.into_inner());
                             if let Err(err) = store.checkpoint() {
                                 warn!("background checkpoint failed: {err}");
@@ -378,6 +470,7 @@ pub async fn run(
     }
     service::notify("STOPPING=1");
     info!("shutting down");
+    feeder.abort();
     if let Some((_, task)) = sender {
         // The loop may also end because the watcher went away.
         shutdown.request();
@@ -386,7 +479,21 @@ pub async fn run(
             error!("alert sender failed: {err}");
         }
     }
-    Ok(())
+    drop(lock);
+    outcome
+}
+
+/// `work`'s output, unless shutdown is requested and `work` is still not
+/// done [`STOP_GRACE`] later (stuck in a transaction that cannot be
+/// abandoned): then `None`, and the work is left to the runtime's end.
+async fn unless_stopped<T>(shutdown: &Shutdown, work: impl Future<Output = T>) -> Option<T> {
+    tokio::select! {
+        out = work => Some(out),
+        _ = async {
+            shutdown.wait().await;
+            tokio::time::sleep(STOP_GRACE).await;
+        } => None,
+    }
 }
 
 async fn sleep_until(due: Option<Instant>) {
@@ -400,12 +507,12 @@ struct Daemon {
     pipeline: Arc<Mutex<Pipeline>>,
     filter: Filter,
     retry: Retry,
-    watchdog: Watchdog,
     /// Whether checkpoints run in the background instead of at commit.
     checkpoints_deferred: bool,
     dir: PathBuf,
     /// Wakes the alert sender after a write, when there is one.
     wake: Option<Arc<Notify>>,
+    shutdown: Shutdown,
 }
 
 impl Daemon {
@@ -457,7 +564,13 @@ impl Daemon {
         if self.checkpoints_deferred {
             self.set_autocheckpoint(1000).await;
         }
-        self.scan(shutdown).await;
+        if unless_stopped(shutdown, self.scan(shutdown))
+            .await
+            .is_none()
+        {
+            warn!("still catching up {:.1} s after shutdown was requested; stopping without the batch in hand (nothing of it is recorded)", STOP_GRACE.as_secs_f64());
+            return;
+        }
         if self.checkpoints_deferred {
             self.set_autocheckpoint(0).await;
         }
@@ -466,16 +579,8 @@ impl Daemon {
     /// Ingests every file of the folder that is new or changed.
     async fn scan(&mut self, shutdown: &Shutdown) {
         let paths = ingest::walk(&self.dir, &self.filter);
-        let watchdog = &mut self.watchdog;
         let unobserved: Arc<dyn Observer> = Arc::new(());
-        let (_, deferred, failed) = catch_up(
-            &self.pipeline,
-            paths,
-            shutdown,
-            || watchdog.tick(),
-            &unobserved,
-        )
-        .await;
+        let (_, deferred, failed) = catch_up(&self.pipeline, paths, shutdown, &unobserved).await;
         // Still being written: read again once they settle.
         for path in deferred.into_iter().filter(|p| p.exists()) {
             self.retry.settle(path);
@@ -494,14 +599,24 @@ impl Daemon {
         }
     }
 
+    /// Ingests one file. Everything that touches the file system runs off
+    /// the loop's thread (a stat can hang on a dead mount too); should
+    /// shutdown come while it is stuck in a transaction, the daemon waits
+    /// [`STOP_GRACE`] and then stops without it.
     async fn process(&mut self, path: &Path) {
-        self.watchdog.tick();
-        if path.is_symlink() && !ingest::inside(&self.dir, path) {
-            warn!(file = %path.display(), "symbolic link points outside the watched folder; not followed");
+        let (owned, dir) = (path.to_path_buf(), self.dir.clone());
+        let work = blocking(&self.pipeline, move |p| {
+            if owned.is_symlink() && !ingest::inside(&dir, &owned) {
+                warn!(file = %owned.display(), "symbolic link points outside the watched folder; not followed");
+                return Ok(None);
+            }
+            let outcome = p.ingest(&owned)?;
+            Ok(Some((outcome, owned.exists())))
+        });
+        let Some(result) = unless_stopped(&self.shutdown.clone(), work).await else {
+            warn!(file = %path.display(), "still busy {:.1} s after shutdown was requested; stopping without it (nothing of it is recorded)", STOP_GRACE.as_secs_f64());
             return;
-        }
-        let owned = path.to_path_buf();
-        let result = blocking(&self.pipeline, move |p| p.ingest(&owned)).await;
+        };
         if let Err(err) = &result {
             error!(file = %path.display(), "cannot record article: {err}; will retry");
         }
@@ -509,12 +624,13 @@ impl Daemon {
         self.wake_sender();
     }
 
-    /// Schedules what must happen next to a file after an attempt.
-    fn follow_up(&mut self, path: &Path, result: Result<Outcome, StoreError>) {
+    /// Schedules what must happen next to a file after an attempt (the
+    /// outcome, and whether the file still exists).
+    fn follow_up(&mut self, path: &Path, result: Result<Option<(Outcome, bool)>, StoreError>) {
         match result {
-            Ok(Outcome::Deferred(_)) if path.exists() => self.retry.settle(path.to_path_buf()),
+            Ok(Some((Outcome::Deferred(_), true))) => self.retry.settle(path.to_path_buf()),
+            Ok(Some((Outcome::Stalled(_), _))) | Err(_) => self.retry.backoff(path.to_path_buf()),
             Ok(_) => self.retry.forget(path),
-            Err(_) => self.retry.backoff(path.to_path_buf()),
         }
     }
 }
@@ -588,10 +704,10 @@ mod tests {
             pipeline: Arc::new(Mutex::new(Pipeline::new(store, extractor, 1 << 20))),
             filter: Filter::default(),
             retry: Retry::new(Duration::from_millis(10)),
-            watchdog: Watchdog::from_env(),
             checkpoints_deferred: false,
             dir: std::fs::canonicalize(dir).expect("dir"),
             wake: None,
+            shutdown: Shutdown::default(),
         }
     }
 

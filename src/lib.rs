@@ -5,6 +5,8 @@
 //! # Layout
 //! - [`cli`]: arguments -> config -> commands (with `main`, the only `anyhow` user).
 //! - [`daemon`]: the `watch` event loop: rescan, watch, ingest, shut down.
+//! - [`activity`]: the steps in flight and when each last made progress,
+//!   for the watchdog.
 //! - [`alert`]: delivers the outbox's new changes to a webhook or a command.
 //! - [`watch`]: the only module importing `notify`; yields [`watch::FileEvent`]s.
 //! - [`filter`]: pure; which paths are articles.
@@ -12,7 +14,8 @@
 //!   transaction live, a batch per transaction catching up).
 //! - [`reindex`]: stored articles through the reader and extractor again,
 //!   and what that changed.
-//! - [`ingest`]: reads files: path -> bytes, hash, metadata.
+//! - [`ingest`]: reads files: path -> bytes, hash, metadata; only regular
+//!   files, and never waiting on a read without progress past a bound.
 //! - [`article`]: pure; bytes -> decoded, dated article body.
 //! - [`extract`]: pure; article -> venue claims.
 //! - [`lexicon`]: the data file of leaders, venues and cue words.
@@ -27,6 +30,7 @@
 //!   as lexicon entries (`lexicon suggest`).
 #![warn(missing_docs)]
 
+pub mod activity;
 pub mod alert;
 pub mod article;
 pub mod cli;

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use tracing::{info, warn};
 
+use crate::activity::{Activity, Step as Doing};
 use crate::article::Article;
 use crate::extract::{Claim, Extractor};
-use crate::ingest::{self, Document, FileMeta, IngestError};
+use crate::ingest::{self, Document, FileMeta, IngestError, Reader};
 use crate::store::{Content, FileVersion, LeaderChange, Store, StoreError, Writer};
 
 /// What ingesting one file did.
@@ -29,6 +30,9 @@ pub enum Outcome {
     /// Not readable now (still being written, or gone); try again when it
     /// changes.
     Deferred(String),
+    /// The read hung and was abandoned (or an earlier one still hangs):
+    /// nothing recorded; try again after a while.
+    Stalled(String),
 }
 
 /// Counts of outcomes, for `ingest`'s summary line.
@@ -58,7 +62,7 @@ impl Tally {
             }
             Outcome::Duplicate | Outcome::Unchanged => self.unchanged += 1,
             Outcome::Rejected(_) => self.rejected += 1,
-            Outcome::Deferred(_) => self.deferred += 1,
+            Outcome::Deferred(_) | Outcome::Stalled(_) => self.deferred += 1,
         }
     }
 }
@@ -85,7 +89,10 @@ impl Ingested {
                 file = %self.path.display(),
                 "same content as an article already ingested"
             ),
-            (Outcome::Rejected(reason) | Outcome::Deferred(reason), _) => {
+            (
+                Outcome::Rejected(reason) | Outcome::Deferred(reason) | Outcome::Stalled(reason),
+                _,
+            ) => {
                 warn!(file = %self.path.display(), "{reason}")
             }
             _ => {}
@@ -99,16 +106,35 @@ pub struct Pipeline {
     store: Store,
     extractor: Extractor,
     max_size: u64,
+    reader: Reader,
 }
 
 impl Pipeline {
-    /// A pipeline writing to `store`.
+    /// A pipeline writing to `store`, abandoning reads after
+    /// [`ingest::DEFAULT_READ_TIMEOUT`] without progress.
     pub fn new(store: Store, extractor: Extractor, max_size: u64) -> Pipeline {
         Pipeline {
             store,
             extractor,
             max_size,
+            reader: Reader::new(Activity::default(), ingest::DEFAULT_READ_TIMEOUT),
         }
+    }
+
+    /// Abandons reads after `timeout` without progress.
+    pub fn set_read_timeout(&mut self, timeout: std::time::Duration) {
+        self.reader = Reader::new(self.activity().clone(), timeout);
+    }
+
+    /// The files' reader, to stop its reads on shutdown.
+    pub fn reader(&self) -> &Reader {
+        &self.reader
+    }
+
+    /// Where the pipeline notes each step in flight (reads and
+    /// transactions), for the watchdog.
+    pub fn activity(&self) -> &Activity {
+        self.reader.activity()
     }
 
     /// The store, for queries.
@@ -130,18 +156,30 @@ impl Pipeline {
     /// the timeline and stops where the position is again what the change
     /// log says, so even an article dated years back costs little.
     pub fn ingest(&mut self, path: &Path) -> Result<Outcome, StoreError> {
+        let activity = self.reader.activity().clone();
+        // From the stat on: on a dead mount, a stat hangs as a read does.
+        let checking = activity.begin(Doing::Checking, Some(path));
         let file = FileRef::new(path);
-        let step = match self.store.is_unchanged(&file.key, file.meta)? {
+        let unchanged = self.store.is_unchanged(&file.key, file.meta)?;
+        drop(checking);
+        let step = match unchanged {
             true => Step::Done(Outcome::Unchanged),
-            false => prepare(&file, &self.extractor, self.max_size),
+            false => prepare(&file, &self.extractor, self.max_size, &self.reader),
         };
+        let recording = activity.begin(Doing::Recording, Some(&file.path));
         let ingested = self.store.write(|w| record(w, file, step))?;
+        drop(recording);
         ingested.log();
+        let deriving = activity.begin(Doing::Deriving, Some(&ingested.path));
         let changes = self.store.write(|w| {
             let mut changes = Vec::new();
-            w.derive(&mut |c| changes.push(c))?;
+            w.derive(&mut |c| {
+                deriving.progress();
+                changes.push(c)
+            })?;
             Ok(changes)
         })?;
+        drop(deriving);
         log_changes(&changes);
         Ok(ingested.outcome)
     }
@@ -150,6 +188,9 @@ impl Pipeline {
     /// with the same metadata (nothing to read), leaving the rest for
     /// [`Pipeline::overlap`].
     pub fn batch(&self, paths: &[PathBuf]) -> Result<Batch, StoreError> {
+        let _checking = self
+            .activity()
+            .begin(Doing::Checking, paths.first().map(PathBuf::as_path));
         let files: Vec<FileRef> = paths.iter().map(|p| FileRef::new(p)).collect();
         let unchanged = self
             .store
@@ -180,8 +221,9 @@ impl Pipeline {
             store,
             extractor,
             max_size,
+            reader,
         } = self;
-        let (extractor, max_size) = (&*extractor, *max_size);
+        let (extractor, max_size, reader) = (&*extractor, *max_size, &*reader);
         let todo: Vec<usize> = (0..next.files.len())
             .filter(|&i| next.steps[i].is_none())
             .collect();
@@ -196,24 +238,29 @@ impl Pipeline {
                         chunk
                             .iter()
                             .take_while(|_| !stop())
-                            .map(|&i| (i, prepare(&files[i], extractor, max_size)))
+                            .map(|&i| (i, prepare(&files[i], extractor, max_size, reader)))
                             .collect::<Vec<_>>()
                     })
                 })
                 .collect();
             let written = match previous {
-                Some(batch) => store.write(|w| {
-                    let mut done = Vec::with_capacity(batch.files.len());
-                    for (file, step) in batch.files.into_iter().zip(batch.steps) {
-                        // Unprepared means shutdown came first: it stays for
-                        // next time.
-                        let Some(step) = step.filter(|_| !stop()) else {
-                            break;
-                        };
-                        done.push(record(w, file, step)?);
-                    }
-                    Ok(done)
-                }),
+                Some(batch) => {
+                    let first = batch.files.first().map(|f| f.path.clone());
+                    let recording = reader.activity().begin(Doing::Recording, first.as_deref());
+                    store.write(|w| {
+                        let mut done = Vec::with_capacity(batch.files.len());
+                        for (file, step) in batch.files.into_iter().zip(batch.steps) {
+                            // Unprepared means shutdown came first: it stays
+                            // for next time.
+                            let Some(step) = step.filter(|_| !stop()) else {
+                                break;
+                            };
+                            done.push(record(w, file, step)?);
+                            recording.progress();
+                        }
+                        Ok(done)
+                    })
+                }
                 None => Ok(Vec::new()),
             };
             let prepared: Vec<(usize, Step)> = handles
@@ -240,8 +287,13 @@ impl Pipeline {
         // Logged as derived, before the commit: after a large catch-up there
         // can be more changes than are worth holding. Should the commit
         // fail, its error follows in the log and the derivation is retried.
-        self.store
-            .write(|w| w.derive(&mut |c| log_changes(std::slice::from_ref(&c))))
+        let deriving = self.reader.activity().begin(Doing::Deriving, None);
+        self.store.write(|w| {
+            w.derive(&mut |c| {
+                deriving.progress();
+                log_changes(std::slice::from_ref(&c))
+            })
+        })
     }
 }
 
@@ -331,13 +383,18 @@ enum Step {
 
 /// Reads, decodes and extracts one file: no database, so it runs on any
 /// thread.
-fn prepare(file: &FileRef, extractor: &Extractor, max_size: u64) -> Step {
+fn prepare(file: &FileRef, extractor: &Extractor, max_size: u64, reader: &Reader) -> Step {
     if let Some(err) = &file.stat_error {
         return Step::Done(Outcome::Deferred(err.clone()));
     }
-    let doc = match ingest::read_document(&file.path, max_size) {
+    let doc = match reader.read(&file.path, max_size) {
         Ok(doc) => doc,
-        Err(err @ IngestError::TooLarge { .. }) => return Step::Reject(file.meta, err),
+        Err(err @ (IngestError::TooLarge { .. } | IngestError::NotAFile { .. })) => {
+            return Step::Reject(file.meta, err)
+        }
+        Err(err @ (IngestError::Stalled { .. } | IngestError::Hanging { .. })) => {
+            return Step::Done(Outcome::Stalled(err.to_string()))
+        }
         Err(IngestError::Io { source, path })
             if source.kind() == std::io::ErrorKind::PermissionDenied =>
         {

@@ -1,6 +1,7 @@
-//! Running as a service: the state folder's single-instance lock, and the
-//! systemd notify protocol (`READY=1`, `STOPPING=1`, `WATCHDOG=1`) spoken
-//! directly over `$NOTIFY_SOCKET`.
+//! Running as a service: the state folder's single-instance lock, the check
+//! that the state folder's files are still the ones opened, and the systemd
+//! notify protocol (`READY=1`, `STOPPING=1`, `WATCHDOG=1`) spoken directly
+//! over `$NOTIFY_SOCKET`.
 
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, Write};
@@ -36,7 +37,8 @@ pub enum LockError {
 /// leaves a stale lock behind).
 #[derive(Debug)]
 pub struct StateLock {
-    _file: File,
+    file: File,
+    path: PathBuf,
 }
 
 impl StateLock {
@@ -68,7 +70,7 @@ impl StateLock {
         file.rewind().map_err(io)?;
         writeln!(file, "{}", std::process::id()).map_err(io)?;
         file.flush().map_err(io)?;
-        Ok(StateLock { _file: file })
+        Ok(StateLock { file, path })
     }
 
     /// The pid of the daemon holding the lock in `state`, if one does.
@@ -81,6 +83,91 @@ impl StateLock {
             Err(TryLockError::Error(_)) => None,
         }
     }
+}
+
+/// A state folder file that is no longer the one the daemon opened.
+#[derive(Debug, thiserror::Error)]
+pub enum Misplaced {
+    /// The state folder itself is gone.
+    #[error("state folder {0} is gone (deleted, moved or unmounted while the daemon ran); stopping so that the service manager restarts the daemon, whose next start creates the database again and reads the watched folder again")]
+    StateGone(PathBuf),
+    /// A file was deleted.
+    #[error("{what} {path} was deleted while the daemon ran; stopping so that the service manager restarts the daemon, whose next start creates it again and reads the watched folder again")]
+    Deleted {
+        /// Which file.
+        what: &'static str,
+        /// Where it was.
+        path: PathBuf,
+    },
+    /// Another file took its place.
+    #[error("{what} {path} was replaced by another file while the daemon ran; stopping so that the service manager restarts the daemon with the file now there")]
+    Replaced {
+        /// Which file.
+        what: &'static str,
+        /// Where it is.
+        path: PathBuf,
+    },
+}
+
+/// The state folder's files as the daemon opened them (device and inode),
+/// to notice when one is deleted or replaced under it: writes to a deleted
+/// database go nowhere, and a deleted lock lets a second daemon start.
+#[derive(Debug)]
+pub struct InPlace {
+    state: PathBuf,
+    files: Vec<(&'static str, PathBuf, (u64, u64))>,
+}
+
+impl InPlace {
+    /// Notes the lock (from its open descriptor) and the database at `db`
+    /// (opened just before, by the store).
+    pub fn note(lock: &StateLock, db: &Path) -> std::io::Result<InPlace> {
+        let state = lock.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let db_id = id(&std::fs::metadata(db)?);
+        let lock_id = id(&lock.file.metadata()?);
+        Ok(InPlace {
+            state,
+            files: vec![
+                ("the database", db.to_path_buf(), db_id),
+                ("the state lock", lock.path.clone(), lock_id),
+            ],
+        })
+    }
+
+    /// Whether each file is still the one noted. A path that now names
+    /// another inode is "replaced"; one that names nothing, "deleted"
+    /// (the inode may live on, unlinked, which is the point).
+    pub fn check(&self) -> Result<(), Misplaced> {
+        if !self.state.is_dir() {
+            return Err(Misplaced::StateGone(self.state.clone()));
+        }
+        for (what, path, noted) in &self.files {
+            match std::fs::metadata(path) {
+                Ok(meta) if id(&meta) == *noted => {}
+                Ok(_) => {
+                    return Err(Misplaced::Replaced {
+                        what,
+                        path: path.clone(),
+                    })
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(Misplaced::Deleted {
+                        what,
+                        path: path.clone(),
+                    })
+                }
+                // Unreadable for now (permissions changed, a busy mount):
+                // not proof of anything; the next tick looks again.
+                Err(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn id(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
 }
 
 fn read_pid(file: &mut File) -> Option<u32> {
@@ -139,8 +226,9 @@ fn send(_: &Path, _: &str) -> std::io::Result<()> {
     ))
 }
 
-/// Pings the service manager's watchdog at half the interval it asked for
-/// (`$WATCHDOG_USEC`), from wherever the daemon makes progress.
+/// The service manager's watchdog (`$WATCHDOG_USEC`): pinged at half the
+/// interval it asked for, and only while the daemon makes progress (the
+/// daemon decides; see `daemon::feed_watchdog`).
 #[derive(Debug)]
 pub struct Watchdog {
     every: Option<Duration>,
@@ -163,19 +251,23 @@ impl Watchdog {
         }
     }
 
-    /// How often pings are due, if at all.
+    /// How often pings are due, if at all: half of `$WATCHDOG_USEC`. Also
+    /// the bound past which a step without progress counts as stuck: a
+    /// step stuck that long misses the next ping, and the service manager
+    /// acts one more interval later.
     pub fn interval(&self) -> Option<Duration> {
         self.every
     }
 
-    /// Pings if half the interval has passed since the last ping.
-    pub fn tick(&mut self) {
-        if let Some(every) = self.every {
-            if self.last.elapsed() >= every {
-                notify("WATCHDOG=1");
-                self.last = Instant::now();
-            }
-        }
+    /// Pings.
+    pub fn ping(&mut self) {
+        notify("WATCHDOG=1");
+        self.last = Instant::now();
+    }
+
+    /// When the last ping went out.
+    pub fn since_ping(&self) -> Duration {
+        self.last.elapsed()
     }
 }
 
@@ -199,5 +291,29 @@ mod tests {
         drop(lock);
         assert_eq!(StateLock::holder(dir.path()), None);
         StateLock::acquire(dir.path()).expect("free again");
+    }
+
+    #[test]
+    fn deleted_and_replaced_state_files_are_noticed() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let state = tmp.path().join("state");
+        std::fs::create_dir(&state).expect("state");
+        let db = state.join("venuewatch.db");
+        std::fs::write(&db, "db").expect("db");
+        let lock = StateLock::acquire(&state).expect("lock");
+        let placed = InPlace::note(&lock, &db).expect("note");
+        assert!(placed.check().is_ok());
+        std::fs::write(db.with_extension("new"), "other").expect("write");
+        std::fs::rename(db.with_extension("new"), &db).expect("replace");
+        assert!(matches!(placed.check(), Err(Misplaced::Replaced { .. })));
+        std::fs::remove_file(&db).expect("rm");
+        let err = placed.check().unwrap_err();
+        assert!(matches!(err, Misplaced::Deleted { .. }), "{err}");
+        assert!(
+            err.to_string().contains("venuewatch.db was deleted"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&state).expect("rm -r");
+        assert!(matches!(placed.check(), Err(Misplaced::StateGone(_))));
     }
 }

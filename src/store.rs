@@ -76,6 +76,20 @@ pub enum StoreError {
     Invalid(String),
 }
 
+impl StoreError {
+    /// Whether another connection held the database's lock past the busy
+    /// timeout: a reason to try again later, not to give up.
+    pub fn is_busy(&self) -> bool {
+        let (StoreError::Open { source, .. } | StoreError::Sqlite(source)) = self else {
+            return false;
+        };
+        matches!(
+            source.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
 /// A file and the content it holds.
 #[derive(Debug, Clone)]
 pub struct FileVersion<'a> {

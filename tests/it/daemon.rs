@@ -195,3 +195,75 @@ fn sigterm_during_backlog_exits_cleanly_and_restart_completes_it() {
     let (articles, files, ..) = ws.counts();
     assert_eq!((articles, files), (N as u64, N as u64));
 }
+
+#[test]
+fn sigterm_with_a_pipe_a_stuck_read_and_a_slow_writer_exits_cleanly_within_two_seconds() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let ws = Workspace::new();
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    let made = std::process::Command::new("mkfifo")
+        .arg(ws.dir.join("pipe.txt"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    poll(DEADLINE, || {
+        daemon
+            .log()
+            .contains("named pipe, not a file")
+            .then_some(())
+    })
+    .unwrap_or_else(|| panic!("the pipe was not refused:\n{}", daemon.log()));
+    let text = std::fs::read(&seed_files()[3]).expect("seed");
+    let stuck = crate::fuse::skip_unless(crate::fuse::HeldFile::arrive(
+        &ws.dir.join("stuck.txt"),
+        &text,
+    ));
+    // A writer that keeps a file open and growing until the end.
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (stop, path) = (Arc::clone(&stop), ws.dir.join("slow.txt"));
+        let text = std::fs::read(&seed_files()[4]).expect("seed");
+        std::thread::spawn(move || {
+            let mut file = std::fs::File::create(path).expect("create");
+            for chunk in text.chunks(64).cycle() {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                file.write_all(chunk).expect("write");
+                // The writer's pace is the scenario, not synchronisation.
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        })
+    };
+    if let Some(stuck) = &stuck {
+        poll(DEADLINE, || (stuck.held() > 0).then_some(()))
+            .unwrap_or_else(|| panic!("the FUSE file was never read:\n{}", daemon.log()));
+    }
+
+    let asked = std::time::Instant::now();
+    let killed = std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(daemon.child.id().to_string())
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = poll(Duration::from_secs(2), || {
+        daemon.child.try_wait().expect("wait")
+    })
+    .unwrap_or_else(|| panic!("still running 2 s after SIGTERM:\n{}", daemon.log()));
+    let took = asked.elapsed();
+    stop.store(true, Ordering::SeqCst);
+    writer.join().expect("writer");
+    assert!(status.success(), "exit {status}:\n{}", daemon.log());
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    let store = venuewatch::store::Store::open(&ws.state.join("venuewatch.db")).expect("open");
+    assert_eq!(store.integrity_check().expect("check"), Ok(()));
+    assert_eq!(
+        store.counts().expect("counts").articles,
+        0,
+        "nothing half-read"
+    );
+    assert!(daemon.log().contains("stopped by shutdown") || stuck.is_none());
+}

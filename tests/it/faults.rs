@@ -380,3 +380,243 @@ fn a_full_disk_delays_articles_but_loses_none() {
     let store = venuewatch::store::Store::open(&ws.state.join("venuewatch.db")).expect("open");
     assert_eq!(store.integrity_check().expect("check"), Ok(()));
 }
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(ok.success());
+}
+
+fn mknod(path: &Path, kind: &str, major: &str, minor: &str) -> bool {
+    Command::new("mknod")
+        .arg(path)
+        .args([kind, major, minor])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn reason_of(ws: &Workspace, name: &str) -> Option<String> {
+    rejected_reasons(ws)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, r)| r)
+}
+
+#[test]
+fn ingest_rejects_pipes_sockets_and_devices_by_kind_without_opening_them() {
+    let ws = Workspace::new();
+    std::fs::copy(&seed_files()[3], ws.dir.join("good.txt")).expect("copy");
+    mkfifo(&ws.dir.join("pipe.txt"));
+    let _socket =
+        std::os::unix::net::UnixListener::bind(ws.dir.join("socket.txt")).expect("socket");
+    // Reached only through a link inside the folder (hidden names are not
+    // walked themselves).
+    std::fs::create_dir(ws.dir.join(".private")).expect("mkdir");
+    mkfifo(&ws.dir.join(".private/linked-pipe"));
+    std::os::unix::fs::symlink(".private/linked-pipe", ws.dir.join("via-link.txt")).expect("link");
+    // Outside the folder: not followed at all.
+    std::os::unix::fs::symlink("/dev/zero", ws.dir.join("zero.txt")).expect("link");
+    // Device nodes need root (CI runs as root).
+    let devices = running_as_root()
+        && mknod(&ws.dir.join("chardev.txt"), "c", "1", "3")
+        && mknod(&ws.dir.join("blockdev.txt"), "b", "7", "200");
+    assert!(devices || !running_as_root(), "root could not mknod");
+
+    // A pipe opened for reading would wait for a writer for good.
+    let mut child = ws.cmd(&["ingest"]).spawn().expect("ingest");
+    let status = poll(DEADLINE, || child.try_wait().expect("wait")).unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("ingest hung on a special file")
+    });
+    assert!(status.success(), "{status}");
+    assert_eq!(ws.counts().0, 1, "the one article");
+    let expect = |name: &str, kind: &str| {
+        let reason = reason_of(&ws, name).unwrap_or_else(|| {
+            panic!("{name} not listed as rejected: {:?}", rejected_reasons(&ws))
+        });
+        assert!(
+            reason.contains(&format!("{kind}, not a file")),
+            "{name}: {reason}"
+        );
+    };
+    expect("pipe.txt", "named pipe");
+    expect("socket.txt", "socket");
+    expect("linked-pipe", "named pipe");
+    if devices {
+        expect("chardev.txt", "character device");
+        expect("blockdev.txt", "block device");
+    }
+    assert!(reason_of(&ws, "zero.txt").is_none());
+
+    // Seen once: a second run reads nothing again and says nothing new.
+    let again = ws.run(&["ingest"]);
+    let summary = String::from_utf8_lossy(&again.stdout);
+    assert!(summary.contains("0 new"), "{summary}");
+}
+
+#[test]
+fn a_named_pipe_made_while_watching_is_rejected_and_the_daemon_goes_on() {
+    let ws = Workspace::new();
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    mkfifo(&ws.dir.join("p.txt"));
+    let _socket = std::os::unix::net::UnixListener::bind(ws.dir.join("s.txt")).expect("socket");
+    std::os::unix::fs::symlink("p.txt", ws.dir.join("link-to-pipe.txt")).expect("link");
+    // Renamed in after the pipe: it must still arrive.
+    let tmp = ws.dir.join(".a.txt.tmp");
+    std::fs::copy(&seed_files()[3], &tmp).expect("copy");
+    std::fs::rename(&tmp, ws.dir.join("a.txt")).expect("rename");
+    poll(DEADLINE, || {
+        (has_position(&ws, "putin", "moscow")
+            && reason_of(&ws, "p.txt").is_some()
+            && reason_of(&ws, "s.txt").is_some())
+        .then_some(())
+    })
+    .unwrap_or_else(|| panic!("pipe wedged the daemon:\n{}", daemon.log()));
+    let reason = reason_of(&ws, "p.txt").expect("p.txt");
+    assert!(reason.contains("named pipe, not a file"), "{reason}");
+    let reason = reason_of(&ws, "s.txt").expect("s.txt");
+    assert!(reason.contains("socket, not a file"), "{reason}");
+    assert!(
+        daemon
+            .log()
+            .lines()
+            .any(|l| l.contains("WARN") && l.contains("p.txt") && l.contains("named pipe")),
+        "{}",
+        daemon.log()
+    );
+    std::fs::copy(&seed_files()[4], ws.dir.join("b.txt")).expect("copy");
+    poll(DEADLINE, || {
+        has_position(&ws, "zelensky", "kyiv").then_some(())
+    })
+    .unwrap_or_else(|| panic!("no article after the pipe:\n{}", daemon.log()));
+    let status = daemon.terminate();
+    assert!(status.success(), "{status}:\n{}", daemon.log());
+}
+
+#[test]
+fn a_read_that_hangs_is_abandoned_and_retried_while_other_files_flow() {
+    let ws = Workspace::new();
+    let mut cmd = ws.cmd(&["watch"]);
+    cmd.args(["--read-timeout-ms", "1000"]);
+    let mut daemon = Daemon::spawn(cmd, &ws);
+    daemon.wait_for_log("watching");
+    let text = std::fs::read(&seed_files()[3]).expect("seed");
+    let Some(stuck) = crate::fuse::skip_unless(crate::fuse::HeldFile::arrive(
+        &ws.dir.join("stuck.txt"),
+        &text,
+    )) else {
+        return;
+    };
+    poll(DEADLINE, || (stuck.held() > 0).then_some(()))
+        .unwrap_or_else(|| panic!("the daemon never read the FUSE file:\n{}", daemon.log()));
+    // Another file arrives while the read hangs.
+    std::fs::copy(&seed_files()[4], ws.dir.join("good.txt")).expect("copy");
+    poll(DEADLINE, || {
+        has_position(&ws, "zelensky", "kyiv").then_some(())
+    })
+    .unwrap_or_else(|| panic!("a hung read held up other files:\n{}", daemon.log()));
+    let log = daemon.log();
+    assert!(
+        log.lines().any(|l| l.contains("stuck.txt")
+            && l.contains("made no progress for")
+            && l.contains("abandoned")),
+        "{log}"
+    );
+    // Absent, not half there.
+    assert_eq!(ws.counts().0, 1, "{log}");
+    assert!(!has_position(&ws, "putin", "moscow"));
+
+    // The mount answers again: the retry reads the article whole.
+    stuck.release();
+    poll(DEADLINE, || {
+        has_position(&ws, "putin", "moscow").then_some(())
+    })
+    .unwrap_or_else(|| panic!("not retried once readable:\n{}", daemon.log()));
+    let status = daemon.terminate();
+    assert!(status.success(), "{status}:\n{}", daemon.log());
+    assert_eq!(ws.counts().0, 2);
+}
+
+/// Waits for the daemon to stop by itself; its exit status.
+fn exits(daemon: &mut Daemon) -> std::process::ExitStatus {
+    poll(DEADLINE, || daemon.child.try_wait().expect("wait"))
+        .unwrap_or_else(|| panic!("daemon did not stop:\n{}", daemon.log()))
+}
+
+#[test]
+fn a_deleted_database_stops_the_daemon_and_the_next_start_creates_it_again() {
+    let ws = Workspace::new();
+    std::fs::copy(&seed_files()[3], ws.dir.join("a.txt")).expect("copy");
+    std::fs::copy(&seed_files()[4], ws.dir.join("b.txt")).expect("copy");
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    assert_eq!(ws.counts().0, 2);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(ws.state.join(format!("venuewatch.db{suffix}")));
+    }
+    let status = exits(&mut daemon);
+    assert!(!status.success(), "must exit non-zero:\n{}", daemon.log());
+    let log = daemon.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("ERROR") && l.contains("venuewatch.db was deleted")),
+        "{log}"
+    );
+
+    // What the supervisor does next: start it again.
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    assert_eq!(ws.counts().0, 2, "catch-up read the folder again");
+    assert!(daemon.terminate().success());
+}
+
+#[test]
+fn a_deleted_lock_or_state_folder_stops_the_daemon() {
+    let ws = Workspace::new();
+    std::fs::copy(&seed_files()[3], ws.dir.join("a.txt")).expect("copy");
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    std::fs::remove_file(ws.state.join("venuewatch.lock")).expect("rm lock");
+    let status = exits(&mut daemon);
+    assert!(!status.success());
+    assert!(
+        daemon.log().contains("venuewatch.lock was deleted"),
+        "{}",
+        daemon.log()
+    );
+
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    std::fs::remove_dir_all(&ws.state).expect("rm -r state");
+    let status = exits(&mut daemon);
+    assert!(!status.success());
+    assert!(
+        daemon.log().contains("is gone") && daemon.log().contains("ERROR"),
+        "{}",
+        daemon.log()
+    );
+
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    assert_eq!(ws.counts().0, 1);
+    assert!(daemon.terminate().success());
+}
+
+#[test]
+fn a_database_locked_from_outside_at_start_is_waited_for() {
+    let ws = Workspace::new();
+    std::fs::copy(&seed_files()[3], ws.dir.join("a.txt")).expect("copy");
+    ws.run(&["ingest"]);
+    std::fs::copy(&seed_files()[4], ws.dir.join("b.txt")).expect("copy");
+    let conn = rusqlite::Connection::open(ws.state.join("venuewatch.db")).expect("open");
+    conn.execute_batch("BEGIN EXCLUSIVE")
+        .expect("lock the database");
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("trying again in");
+    assert!(daemon.child.try_wait().expect("wait").is_none(), "gave up");
+    conn.execute_batch("COMMIT").expect("unlock");
+    drop(conn);
+    daemon.wait_for_log("watching");
+    assert_eq!(ws.counts().0, 2);
+    assert!(daemon.terminate().success());
+}

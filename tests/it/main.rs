@@ -7,6 +7,7 @@ mod daemon;
 mod docs;
 mod faults;
 mod fresh_machine;
+mod fuse;
 mod fuzz;
 mod reindex;
 mod report;

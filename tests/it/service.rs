@@ -160,3 +160,80 @@ fn status_reports_counts_rejections_and_last_ingest() {
         .expect("reason")
         .contains("binary"));
 }
+
+/// The next notification within `wait`, if any.
+fn next_message(socket: &UnixDatagram, wait: std::time::Duration) -> Option<String> {
+    socket.set_read_timeout(Some(wait)).expect("timeout");
+    let mut buf = [0u8; 512];
+    socket
+        .recv(&mut buf)
+        .ok()
+        .map(|n| String::from_utf8_lossy(&buf[..n]).into_owned())
+}
+
+#[test]
+fn the_watchdog_is_not_fed_while_a_read_is_stuck_and_is_again_once_it_clears() {
+    use std::time::{Duration, Instant};
+    let ws = Workspace::new();
+    let socket_path = ws.dir.parent().expect("tmp").join("notify.sock");
+    let socket = UnixDatagram::bind(&socket_path).expect("bind");
+    let mut cmd = ws.cmd(&["watch"]);
+    // A ping every 500 ms; a step 500 ms without progress is stuck.
+    cmd.env("NOTIFY_SOCKET", &socket_path)
+        .env("WATCHDOG_USEC", "1000000");
+    let mut daemon = Daemon::spawn(cmd, &ws);
+    let ready = crate::util::poll(DEADLINE, || {
+        next_message(&socket, DEADLINE).filter(|m| m.starts_with("READY=1"))
+    });
+    assert!(ready.is_some(), "never READY:\n{}", daemon.log());
+    for _ in 0..2 {
+        assert_eq!(
+            next_message(&socket, DEADLINE).as_deref(),
+            Some("WATCHDOG=1"),
+            "{}",
+            daemon.log()
+        );
+    }
+
+    let text = std::fs::read(&seed_files()[3]).expect("seed");
+    let Some(stuck) = crate::fuse::skip_unless(crate::fuse::HeldFile::arrive(
+        &ws.dir.join("stuck.txt"),
+        &text,
+    )) else {
+        return;
+    };
+    daemon.wait_for_log("not feeding the watchdog");
+    let log = daemon.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("not feeding the watchdog"))
+        .expect("line");
+    assert!(
+        line.contains("ERROR") && line.contains("reading") && line.contains("stuck.txt"),
+        "names the step and the file: {line}"
+    );
+    // Pings sent before the stall was noticed are old news.
+    while next_message(&socket, Duration::from_millis(1)).is_some() {}
+    // Four intervals without a ping: systemd would have acted by now.
+    let quiet = Instant::now() + Duration::from_secs(2);
+    while let Some(left) = quiet.checked_duration_since(Instant::now()) {
+        if let Some(m) = next_message(&socket, left.max(Duration::from_millis(1))) {
+            assert_ne!(m, "WATCHDOG=1", "fed while stuck:\n{}", daemon.log());
+        }
+    }
+    assert_eq!(stuck.held(), 1, "still the one read, not abandoned");
+
+    stuck.release();
+    assert_eq!(
+        next_message(&socket, DEADLINE).as_deref(),
+        Some("WATCHDOG=1"),
+        "not fed again once the read cleared:\n{}",
+        daemon.log()
+    );
+    daemon.wait_for_log("feeding the watchdog");
+    crate::util::poll(DEADLINE, || {
+        crate::daemon::has_position(&ws, "putin", "moscow").then_some(())
+    })
+    .unwrap_or_else(|| panic!("the article did not arrive:\n{}", daemon.log()));
+    assert!(daemon.terminate().success());
+}
