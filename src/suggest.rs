@@ -128,24 +128,15 @@ pub fn render(sightings: &[Sighting], lexicon: &Lexicon, out: &mut impl Write) -
                 writeln!(out, "terms = [{{ from = \"{}\" }}]", s.date)?;
                 ids.push(id);
             }
-            (Some(leader), true) => {
-                writeln!(
-                    out,
-                    "# The lexicon has `{leader}` leading {} on {}: if this is someone\n\
-                     # else, give `{leader}` a `to` date and add a [[leader]] for them.",
-                    intro.country, s.date
-                )?;
-                writeln!(out, "[[government]]")?;
-                writeln!(out, "country = {}", quote(&intro.country))?;
-                writeln!(
-                    out,
-                    "officials = [{{ names = [{}], role = {}, terms = [{{ from = \"{}\" }}] }}]",
-                    names.join(", "),
-                    quote(&intro.role.to_lowercase()),
-                    s.date
-                )?;
-            }
-            (_, false) => {
+            (known, head) => {
+                if let (Some(leader), true) = (known, head) {
+                    writeln!(
+                        out,
+                        "# The lexicon has `{leader}` leading {} on {}: if this is someone\n\
+                         # else, give `{leader}` a `to` date and add a [[leader]] for them.",
+                        intro.country, s.date
+                    )?;
+                }
                 writeln!(out, "[[government]]")?;
                 writeln!(out, "country = {}", quote(&intro.country))?;
                 writeln!(
