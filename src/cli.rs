@@ -626,10 +626,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 match ingest::read_article(&path, config.max_size) {
                     Ok((_, article)) => {
                         let claims = extractor.extract(&article);
+                        let lexicon = extractor.lexicon();
+                        let mut unknown: Vec<String> = claims
+                            .iter()
+                            .filter(|c| !lexicon.leaders.iter().any(|l| l.id == c.leader))
+                            .map(|c| c.leader.clone())
+                            .collect();
+                        unknown.dedup();
                         results.push(report::Extracted {
                             file: shown.display().to_string(),
                             article,
                             claims,
+                            unknown,
                         });
                     }
                     Err(err) => {

@@ -69,6 +69,9 @@ pub struct Extracted {
     pub article: Article,
     /// Its claims.
     pub claims: Vec<Claim>,
+    /// Leader ids of its claims that the lexicon does not have: heads of a
+    /// government the article introduced by title.
+    pub unknown: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -87,9 +90,16 @@ struct ClaimView<'a> {
     evidence: &'a str,
     speaker: Option<&'a str>,
     historical: bool,
+    /// Present, and false, only for a leader the lexicon does not have.
+    #[serde(skip_serializing_if = "is_true")]
+    known: bool,
 }
 
-fn claim_view(c: &Claim) -> ClaimView<'_> {
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn claim_view<'a>(c: &'a Claim, unknown: &[String]) -> ClaimView<'a> {
     ClaimView {
         leader: &c.leader,
         stance: c.stance.as_str(),
@@ -97,6 +107,7 @@ fn claim_view(c: &Claim) -> ClaimView<'_> {
         evidence: &c.evidence,
         speaker: c.speaker.as_deref(),
         historical: c.historical,
+        known: !unknown.contains(&c.leader),
     }
 }
 
@@ -108,7 +119,7 @@ pub fn extracted_json(results: &[Extracted], out: &mut impl Write) -> io::Result
             file: &r.file,
             date: r.article.date.to_string(),
             date_source: r.article.date_source.as_str(),
-            claims: r.claims.iter().map(claim_view).collect(),
+            claims: r.claims.iter().map(|c| claim_view(c, &r.unknown)).collect(),
         })
         .collect();
     json(&views, out)
@@ -129,6 +140,11 @@ pub fn extracted_text(results: &[Extracted], out: &mut impl Write) -> io::Result
         }
         for c in &r.claims {
             let historical = if c.historical { " [historical]" } else { "" };
+            let unknown = if r.unknown.contains(&c.leader) {
+                " [not in the lexicon]"
+            } else {
+                ""
+            };
             let speaker = c
                 .speaker
                 .as_deref()
@@ -136,7 +152,7 @@ pub fn extracted_text(results: &[Extracted], out: &mut impl Write) -> io::Result
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {} {} {}{speaker}{historical}\n    \"{}\"",
+                "  {} {} {}{speaker}{historical}{unknown}\n    \"{}\"",
                 c.leader,
                 c.stance.as_str(),
                 c.venue,
@@ -805,7 +821,7 @@ pub fn reindex_json(s: &Summary, out: &mut impl Write) -> io::Result<()> {
             .map(|c| ArticleClaimView {
                 article: &c.article,
                 date: c.date.to_string(),
-                claim: claim_view(&c.claim),
+                claim: claim_view(&c.claim, &[]),
             })
             .collect()
     }

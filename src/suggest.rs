@@ -51,7 +51,7 @@ fn family_name(name: &str) -> String {
 
 /// A leader id by the GUIDELINES' rule: the family name, lowercase ASCII,
 /// `_` for spaces; with the given name joined when the id is taken.
-fn leader_id(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
+pub(crate) fn leader_id(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
     let fold = |s: &str| {
         let mut id = String::new();
         for c in crate::extract::fold(s).chars() {

@@ -169,6 +169,10 @@ struct Run<'a> {
     /// People the text introduced by a title ("Chilean Foreign Minister
     /// Alberto van Klaveren"), with who they speak for, in text order.
     people: Vec<sentence::Person>,
+    /// Heads of a government the lexicon has no one for on the date, whom
+    /// the text introduced: (id by the GUIDELINES' rule, country venue).
+    /// A `Who::leader` past the lexicon's leaders points here.
+    unknown: Vec<(String, usize)>,
 }
 
 /// The claims of one text (a body or a headline) dated `date`.
@@ -190,7 +194,8 @@ pub(crate) fn introductions_in(ex: &Extractor, text: &str, date: Date) -> Vec<su
             known_leader: p
                 .who
                 .as_ref()
-                .map(|w| ex.lexicon.leaders[w.leader].id.clone()),
+                .and_then(|w| ex.lexicon.leaders.get(w.leader))
+                .map(|l| l.id.clone()),
         })
         .collect()
 }
@@ -204,6 +209,7 @@ fn run_over<'a>(ex: &'a Extractor, text: &str, date: Date) -> Run<'a> {
         ctx: Ctx::default(),
         out: Vec::new(),
         people: Vec::new(),
+        unknown: Vec::new(),
     };
     let mut para: Vec<SentenceSpan> = Vec::new();
     let mut index = 0;
@@ -464,6 +470,27 @@ impl Run<'_> {
         (!holders.is_empty()).then_some((holders, direct))
     }
 
+    /// The id of leader `l`: the lexicon's, or one the text introduced.
+    fn leader_id(&self, l: usize) -> &str {
+        let lex = &self.ex.lexicon;
+        match lex.leaders.get(l) {
+            Some(leader) => &leader.id,
+            None => self.unknown.get(l - lex.leaders.len()).map_or("", |u| &u.0),
+        }
+    }
+
+    /// The country (venue id) leader `l` leads on the article's date.
+    fn country_of(&self, l: usize) -> Option<&str> {
+        let lex = &self.ex.lexicon;
+        match lex.leaders.get(l) {
+            Some(leader) => leader.country_on(self.date),
+            None => self
+                .unknown
+                .get(l - lex.leaders.len())
+                .map(|u| lex.venues[u.1].id.as_str()),
+        }
+    }
+
     /// Whether the verb cue at `at` opens a participle clause after a comma
     /// (", proposing Minsk").
     fn participial(&self, s: &Sent, at: usize) -> bool {
@@ -486,8 +513,7 @@ impl Run<'_> {
         let speaker = self
             .attributed(s, s.ments[m].start, quote)
             .filter(|w| !w.place)?;
-        let lex = &self.ex.lexicon;
-        let country = |w: &Who| lex.leaders[w.leader].country_on(self.date);
+        let country = |w: &Who| self.country_of(w.leader);
         let own = subjects.iter().any(|w| country(w) == country(&speaker));
         (!own || subjects.len() >= 2).then_some(speaker)
     }
@@ -672,7 +698,7 @@ impl Run<'_> {
             let lex = &self.ex.lexicon;
             return holders
                 .iter()
-                .filter_map(|h| lex.leaders[h.leader].country_on(self.date))
+                .filter_map(|h| self.country_of(h.leader))
                 .filter_map(|c| lex.venues.iter().position(|v| v.id == c))
                 .take(1)
                 .collect();
@@ -728,7 +754,7 @@ impl Run<'_> {
                     self.ctx.proposals.push((global, at, h.leader, v));
                 }
                 self.out.push(Claim {
-                    leader: lex.leaders[h.leader].id.clone(),
+                    leader: self.leader_id(h.leader).to_string(),
                     stance,
                     venue: lex.venues[v].id.clone(),
                     evidence: s.evidence(),

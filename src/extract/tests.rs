@@ -1411,3 +1411,44 @@ fn invitations_from_someone_and_proposals_for_talks_somewhere() {
         &["pezeshkian proposes oman", "trump rejects oman"],
     );
 }
+
+#[test]
+fn people_introduced_by_a_governments_title_speak_for_it() {
+    // An official the lexicon lacks, then by surname alone.
+    check_world(
+        "2025-03-20",
+        "Chilean Foreign Minister Ana Testperson said on Monday that peace was near.\n\n\
+         Testperson proposed Geneva for the talks.",
+        &["boric proposes geneva"],
+    );
+    check_world(
+        "2025-03-20",
+        "Ana Testperson, the Chilean foreign minister, said the talks could be held in Lima.",
+        &["boric proposes lima"],
+    );
+    // A head of government the lexicon has no one for on the date becomes a
+    // leader of its own, named by family name.
+    check_world(
+        "2026-11-20",
+        "The Colombian president, Jorge Madeupname, said Bogota was ready to host the talks.\n\n\
+         Madeupname later said he would welcome both delegations in Cartagena.",
+        &[
+            "madeupname proposes cartagena",
+            "madeupname proposes colombia",
+        ],
+    );
+    let intros = world().introductions(&article(
+        "2025-03-20",
+        "Chilean Foreign Minister Ana Testperson said on Monday that peace was near. \
+         Ukrainian President Volodymyr Zelensky agreed.",
+    ));
+    assert_eq!(intros.len(), 1, "{intros:?}");
+    assert_eq!(
+        (
+            intros[0].name.as_str(),
+            intros[0].country.as_str(),
+            intros[0].head
+        ),
+        ("Ana Testperson", "chile", false)
+    );
+}

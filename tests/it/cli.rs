@@ -461,6 +461,20 @@ fn lexicon_suggest_prints_entries_that_teach_the_extractor() {
     };
     assert_eq!(claims(false), Vec::<String>::new());
     assert_eq!(claims(true), ["boric proposes geneva"]);
+
+    // A head of government the lexicon has no one for on the date is a
+    // leader of its own, marked as not in the lexicon.
+    let unknown = root.join("c.txt");
+    std::fs::write(
+        &unknown,
+        "date 2026-11-20\n\nThe Colombian president, Jorge Madeupname, proposed Geneva for the talks.\n",
+    )
+    .expect("article");
+    let out = ws.run(&["extract", "--json", unknown.to_str().expect("utf-8")]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let claim = &json[0]["claims"][0];
+    assert_eq!(claim["leader"], "madeupname", "{json}");
+    assert_eq!(claim["known"], false, "{json}");
 }
 
 #[test]

@@ -314,15 +314,14 @@ impl Run<'_> {
         if !matches!(s.refs[m], Some(Ref::Place { .. })) {
             return Some(who);
         }
-        let leaders = &self.ex.lexicon.leaders;
-        let country = leaders[who.leader].country_on(self.date);
+        let country = self.country_of(who.leader);
         let atts = self.attributions(s);
         let speaker = atts
             .into_iter()
             .rev()
             .find(|(p, _)| *p < at)
             .map(|(_, w)| w)
-            .filter(|w| country.is_some() && leaders[w.leader].country_on(self.date) == country);
+            .filter(|w| country.is_some() && self.country_of(w.leader) == country);
         Some(speaker.unwrap_or(who))
     }
 

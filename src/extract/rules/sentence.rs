@@ -262,7 +262,21 @@ impl Run<'_> {
             let role_text = text.get(toks[own].start..toks[m.end - 1].end).unwrap_or("");
             let folded = super::super::text::phrase_key(role_text);
             let head = w.head_role.iter().any(|r| folded.ends_with(r.as_str()));
-            let who = self.leader_of(vi).map(|leader| Who {
+            // A head of government the lexicon has no one for on the date
+            // (an election after its data) becomes a leader of its own, with
+            // an id by the GUIDELINES' rule.
+            let leader = self.leader_of(vi).or_else(|| {
+                head.then(|| {
+                    let taken = |id: &str| {
+                        ex.lexicon.leaders.iter().any(|l| l.id == id)
+                            || self.unknown.iter().any(|u| u.0 == id)
+                    };
+                    let id = crate::suggest::leader_id(&name, &taken);
+                    self.unknown.push((id, vi));
+                    ex.lexicon.leaders.len() + self.unknown.len() - 1
+                })
+            });
+            let who = leader.map(|leader| Who {
                 leader,
                 speaker: (!head).then(|| name.clone()),
                 place: false,
