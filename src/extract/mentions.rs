@@ -137,6 +137,8 @@ pub(crate) struct Words {
     pub abbreviation: HashSet<String>,
     pub adjunct: HashSet<String>,
     pub conflict_noun: HashSet<String>,
+    /// Each country's demonyms, folded, and the country's venue index.
+    pub demonym: HashMap<String, usize>,
 }
 
 fn word_set(list: &[String]) -> HashSet<String> {
@@ -196,6 +198,17 @@ impl Words {
             abbreviation: word_set(&c.abbreviation),
             adjunct: word_set(&c.adjunct),
             conflict_noun: word_set(&c.conflict_noun),
+            demonym: lexicon
+                .venues
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.kind == VenueKind::Country)
+                .flat_map(|(vi, v)| {
+                    v.demonyms
+                        .iter()
+                        .map(move |d| (phrase_key(d).trim().to_string(), vi))
+                })
+                .collect(),
         }
     }
 }

@@ -123,6 +123,13 @@ impl Sent<'_> {
             .filter(|&m| self.ments[m].start == start)
     }
 
+    /// The original text of tokens `a..b`.
+    fn original_tokens(&self, a: usize, b: usize) -> &str {
+        let s = self.toks[a].start;
+        let e = self.toks[b - 1].end;
+        self.text.get(s..e).unwrap_or("")
+    }
+
     fn original(&self, m: usize) -> &str {
         let mention = &self.ments[m];
         let s = self.toks[mention.start].start;

@@ -1452,3 +1452,27 @@ fn people_introduced_by_a_governments_title_speak_for_it() {
         ("Ana Testperson", "chile", false)
     );
 }
+
+#[test]
+fn organisations_and_countries_adjectives_hold_positions() {
+    check_world(
+        "2025-03-10",
+        "The African Union invited the warring parties to Addis Ababa for talks.",
+        &["youssouf proposes addis_ababa"],
+    );
+    check_world(
+        "2024-03-10",
+        "The African Union invited the warring parties to Addis Ababa for talks.",
+        &["faki proposes addis_ababa"],
+    );
+    check_world(
+        "2025-03-10",
+        "Azerbaijan rejected a French proposal to host the talks in Paris.",
+        &["aliyev rejects paris", "macron proposes paris"],
+    );
+    check_world(
+        "2025-06-01",
+        "The Houthis rejected Saudi Arabia's invitation to talks in Riyadh.",
+        &["houthis rejects riyadh", "mbs proposes riyadh"],
+    );
+}

@@ -555,8 +555,19 @@ impl Run<'_> {
         self.owner(s, cue.start)
     }
 
-    /// The possessor of what starts at `at`: "Putin's", "his".
+    /// The possessor of what starts at `at`: "Putin's", "his", or a
+    /// country's adjective ("a French proposal").
     fn owner(&self, s: &Sent, at: usize) -> Option<Who> {
+        let demonym = (at > s.first)
+            .then(|| self.ex.words.demonym.get(s.norm(at - 1)))
+            .flatten();
+        if let Some(&vi) = demonym.filter(|_| s.at[at - 1].is_none()) {
+            return self.leader_of(vi).map(|leader| Who {
+                leader,
+                speaker: Some(s.original_tokens(at - 1, at).to_string()),
+                place: true,
+            });
+        }
         if at >= 1 && self.ex.words.determiner.contains(s.norm(at - 1)) {
             // "his offer": a possessive pronoun; "the offer": none.
             return self.pronoun(s, at - 1);
