@@ -719,6 +719,10 @@ impl Run<'_> {
     /// ('"Minsk, Istanbul, Geneva," he offered').
     fn object_venues(&self, s: &Sent, m: usize) -> Venues {
         let cue = &s.ments[m];
+        // "we will be there": the place just named.
+        if self.ex.words.deictic_place.contains(s.norm(cue.end - 1)) {
+            return self.deictic(s, cue.end - 1).into_iter().collect();
+        }
         let after = self.venues_after(s, m, false);
         // "Gyeongju, which Trump left": where a departure is from.
         let departure = s.has_cue(m, CueKind::Trip) && cue.end - cue.start == 1;

@@ -1476,3 +1476,60 @@ fn organisations_and_countries_adjectives_hold_positions() {
         &["houthis rejects riyadh", "mbs proposes riyadh"],
     );
 }
+
+#[test]
+fn offers_announcements_conditions_and_noun_phrases_of_reporting() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Tanzanian President Samia Suluhu Hassan said she would gladly receive both \
+             delegations in Dar es Salaam.",
+            &["samia proposes dar_es_salaam"],
+        ),
+        (
+            "Ethiopia has put its capital at the disposal of the two sides, Prime Minister Abiy \
+             Ahmed said.",
+            &["abiy proposes ethiopia"],
+        ),
+        (
+            "The next round will be held in Nairobi, the Kenyan foreign ministry said.",
+            &["ruto proposes nairobi"],
+        ),
+        (
+            "Ruto rejected the proposed Vienna summit.",
+            &["ruto rejects vienna"],
+        ),
+        (
+            "Ruto proposed either Nairobi or a neutral country.",
+            &["ruto proposes nairobi", "ruto proposes neutral"],
+        ),
+        (
+            "\"If they choose Nairobi, we will be there,\" Ugandan President Yoweri Museveni said.",
+            &["museveni proposes nairobi"],
+        ),
+        (
+            "Museveni said Kampala is the only acceptable venue and that Kigali is out of the \
+             question.",
+            &["museveni proposes kampala", "museveni rejects kigali"],
+        ),
+        (
+            "Egypt invited both parties to Cairo. Abiy later rejected the offer.",
+            &["abiy rejects cairo", "sisi proposes cairo"],
+        ),
+        (
+            "Talks in Lima acceptable, says Peruvian PM",
+            &["boluarte proposes lima"],
+        ),
+        (
+            "Kagame dismissed the idea of talks in Kinshasa.",
+            &["kagame rejects kinshasa"],
+        ),
+        // Someone receiving what they need is no host.
+        (
+            "Trump said Zelensky would receive everything he needs.",
+            &[],
+        ),
+    ];
+    for (text, expected) in cases {
+        check_world("2025-06-01", text, expected);
+    }
+}

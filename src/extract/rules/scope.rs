@@ -51,8 +51,15 @@ impl Run<'_> {
             }
             if let Some(n) = s.starting_at(i) {
                 // A noun cue inside the object ("rejected Putin's invitation to")
-                // leaves the venue to both.
-                let noun = s.stance_cue(n).is_some_and(|(_, c)| c == Class::Noun);
+                // leaves the venue to both; so does a participle used as an
+                // adjective ("the proposed Vienna summit").
+                let adjective = i > 0
+                    && w.determiner.contains(s.norm(i - 1))
+                    && s.starting_at(s.ments[n].end).is_some_and(|v| {
+                        self.place(s, v).is_some()
+                            && w.meeting_noun.contains(s.norm(s.ments[v].end))
+                    });
+                let noun = s.stance_cue(n).is_some_and(|(_, c)| c == Class::Noun) || adjective;
                 let stops =
                     (s.is_stance(n) && !s.absorbed[n] && !noun) || s.has_cue(n, CueKind::PastEvent);
                 if stops || (predicate && s.is_speech(n)) {
@@ -242,8 +249,23 @@ impl Run<'_> {
         };
         let mention = &s.ments[n];
         let mut p = mention.start;
-        while p > cue_end && w.determiner.contains(s.norm(p - 1)) {
+        // "proposed either Nairobi or ...": determiners and list words.
+        while p > cue_end
+            && (w.determiner.contains(s.norm(p - 1))
+                || matches!(s.norm(p - 1), "either" | "maybe" | "possibly" | "perhaps"))
+        {
             p -= 1;
+        }
+        // "rejected the proposed Vienna summit": a place naming the meeting
+        // in the object, with only determiners and modifiers before it.
+        let names_meeting = w.meeting_noun.contains(s.norm(mention.end))
+            && (cue_end..mention.start).all(|i| {
+                s.toks[i].is_word()
+                    && !w.preposition.contains(s.norm(i))
+                    && s.at[i].is_none_or(|c| s.is_stance(c))
+            });
+        if names_meeting && self.usable(s, n, true) {
+            return true;
         }
         // Right after the cue it is its object ("rejects Vatican offer"),
         // whatever follows.
