@@ -132,11 +132,12 @@ pub(crate) struct Words {
     pub venue_noun: HashSet<String>,
     pub relative: HashSet<String>,
     pub passive_aux: HashSet<String>,
-    pub list_extender: HashSet<String>,
     pub role: HashSet<String>,
     pub abbreviation: HashSet<String>,
     pub adjunct: HashSet<String>,
     pub conflict_noun: HashSet<String>,
+    /// `list_extender`, each split into its folded words.
+    pub list_extender_words: Vec<Vec<String>>,
     /// Each country's demonyms, folded, and the country's venue index.
     pub demonym: HashMap<String, usize>,
 }
@@ -188,7 +189,6 @@ impl Words {
             venue_noun: word_set(&c.venue_noun),
             relative: word_set(&c.relative),
             passive_aux: word_set(&c.passive_aux),
-            list_extender: word_set(&c.list_extender),
             // Only the last word of a role matters after a possessive.
             role: c
                 .role
@@ -198,6 +198,16 @@ impl Words {
             abbreviation: word_set(&c.abbreviation),
             adjunct: word_set(&c.adjunct),
             conflict_noun: word_set(&c.conflict_noun),
+            list_extender_words: c
+                .list_extender
+                .iter()
+                .map(|r| {
+                    phrase_key(r)
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect()
+                })
+                .collect(),
             demonym: lexicon
                 .venues
                 .iter()

@@ -77,6 +77,8 @@ struct Sent<'t> {
     first: usize,
     /// Cues that belong to an earlier cue ("invited him to come to").
     absorbed: Vec<bool>,
+    /// Whether the sentence names talks or a delegation (a meeting noun).
+    talks: bool,
 }
 
 impl Sent<'_> {
@@ -596,12 +598,7 @@ impl Run<'_> {
         // "He will fly to Tokyo": a journey is a position on a venue only
         // when the sentence is about talks ("for the talks", "the
         // delegation").
-        if s.has_cue(m, CueKind::Trip)
-            && !s
-                .toks
-                .iter()
-                .any(|t| w.meeting_noun.contains(t.norm.as_str()))
-        {
+        if s.has_cue(m, CueKind::Trip) && !s.talks {
             return false;
         }
         if s.has_cue(m, CueKind::NeedsMeeting) {

@@ -408,14 +408,14 @@ impl Run<'_> {
             return false;
         };
         let word = tok.norm.as_str();
-        // "neutral countries such as Austria": a list goes on.
-        if (1..=2).any(|k| self.extender_before(s, next, next + k)) {
-            return false;
-        }
         let plain = tok.is_word()
             && s.at[next].is_none()
             && !capitalised(s, next)
             && !word.chars().next().is_some_and(|c| c.is_ascii_digit());
+        // "neutral countries such as Austria": a list goes on.
+        if !plain || (1..=2).any(|k| self.extender_before(s, next, next + k)) {
+            return false;
+        }
         // A verb after the place makes it a subject ("Moscow remained the
         // best place", "Istanbul surprised nobody"): past tenses, and words
         // followed by a determiner or a pronoun.
@@ -543,10 +543,9 @@ impl Run<'_> {
     /// Whether a list extender ("alongside", "such as") ends right before
     /// token `p`, after token `a`.
     pub(super) fn extender_before(&self, s: &Sent, a: usize, p: usize) -> bool {
-        let w = &self.ex.words;
-        (1..=3).filter(|&k| p >= a + k).any(|k| {
-            let phrase: Vec<&str> = (p - k..p).map(|i| s.norm(i)).collect();
-            w.list_extender.contains(phrase.join(" ").as_str())
+        self.ex.words.list_extender_words.iter().any(|words| {
+            let k = words.len();
+            p >= a + k && (p - k..p).zip(words).all(|(i, word)| s.norm(i) == word)
         })
     }
 

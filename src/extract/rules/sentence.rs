@@ -89,6 +89,7 @@ impl Run<'_> {
             at,
             first: 0,
             absorbed: Vec::new(),
+            talks: false,
         };
         sent.refs = (0..sent.ments.len())
             .map(|m| self.resolve(&sent, m))
@@ -96,6 +97,8 @@ impl Run<'_> {
         name_titles(&mut sent);
         sent.first = dateline_end(&sent);
         sent.absorbed = absorbed_cues(&sent);
+        let meeting = &self.ex.words.meeting_noun;
+        sent.talks = sent.toks.iter().any(|t| meeting.contains(t.norm.as_str()));
         sent
     }
 
@@ -128,6 +131,12 @@ impl Run<'_> {
     fn people_in(&mut self, text: &str, toks: &[Token], ments: &mut Vec<Mention>) {
         let ex = self.ex;
         let w = &ex.words;
+        let titled = ments
+            .iter()
+            .any(|m| m.tags.iter().any(|t| matches!(t, Tag::CountryRole(_))));
+        if self.people.is_empty() && !titled {
+            return;
+        }
         let mut covered = vec![false; toks.len()];
         for m in ments.iter() {
             covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
