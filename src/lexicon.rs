@@ -405,7 +405,7 @@ pub struct Cues {
     #[serde(default)]
     pub adjunct: Vec<String>,
     /// Nouns of fighting and its end: a place after them is where the war
-    /// is ("the conflict in Gaza", "a ceasefire in Ukraine"), not where to
+    /// is ("the war in Sudan", "a ceasefire in Ukraine"), not where to
     /// meet.
     #[serde(default)]
     pub conflict_noun: Vec<String>,

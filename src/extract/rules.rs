@@ -46,7 +46,7 @@ const RECENT_PROPOSALS: usize = 64;
 struct Who {
     leader: usize,
     speaker: Option<String>,
-    /// Named as a country or capital ("Tehran", "Norway"), not as a person.
+    /// Named as a country or capital ("Oslo", "Norway"), not as a person.
     place: bool,
 }
 
@@ -366,7 +366,7 @@ impl Run<'_> {
         if class == Class::Predicate && self.attributive(s, m) {
             return None;
         }
-        // "Araghchi, left, meets ...": a caption's position, not a journey.
+        // "Sybiha, left, greets ...": a caption's position, not a journey.
         let aside = |i: usize| matches!(s.norm(i), "," | "(" | ")");
         if cue.end - cue.start == 1
             && matches!(s.norm(cue.start), "left" | "right")
@@ -376,7 +376,7 @@ impl Run<'_> {
         {
             return None;
         }
-        // "After Putin travelled to Alaska, ...": a journey in an opening
+        // "After Erdogan travelled to Baku, ...": a journey in an opening
         // clause of time tells what happened.
         let opening = matches!(s.norm(s.first), "after" | "since" | "following" | "before");
         let journey = s.has_cue(m, CueKind::Trip);
@@ -449,7 +449,7 @@ impl Run<'_> {
                 // "an idea the European Union has rejected": a subject that
                 // is no leader; only someone quoted saying so holds it.
                 if self.participial(s, at) {
-                    // "Lukashenko offered to host talks, proposing Minsk":
+                    // "Erdogan offered to host talks, proposing Ankara":
                     // the participle's subject is the main clause's.
                     (self.first_subject(s).into_iter().collect(), true)
                 } else if self.common_noun_subject(s, at) {
@@ -507,8 +507,8 @@ impl Run<'_> {
     }
 
     /// The one announcing a meeting whose parties are the subjects: "Iran
-    /// and the United States will meet in Oman, Araghchi said", "Zelensky
-    /// said Turkey or the Gulf states could host": the person speaking,
+    /// and Azerbaijan will meet in Abu Dhabi, Mirzoyan said", "Ruto said
+    /// Tanzania or the Gulf states could host": the person speaking,
     /// when the subjects are countries (two or more, or one offered as host
     /// by someone else).
     fn announcer(&self, s: &Sent, m: usize, subjects: &[Who], quote: Option<&Who>) -> Option<Who> {
@@ -586,7 +586,7 @@ impl Run<'_> {
                 return false;
             }
         }
-        // "sent a letter to Iran": only a delegation sent is a deed.
+        // "sent a letter to Armenia": only a delegation sent is a deed.
         if class == Class::Verb && s.has_cue(m, CueKind::Trip) {
             let hi = (cue.end + 5).min(s.toks.len());
             let delegation = (cue.end..hi)
@@ -687,7 +687,7 @@ impl Run<'_> {
                 .find_map(|i| s.ending_at(i + 1).and_then(|n| self.place(s, n)));
             return named.map(|(v, _)| v).into_iter().collect();
         }
-        // "Zelensky said Turkey or the Gulf states could host": the places
+        // "Ruto said Tanzania or the Gulf states could host": the places
         // offered as hosts by their announcer.
         if s.has_cue(m, CueKind::Host) && !direct && close {
             let mut p = cue.start;

@@ -1169,7 +1169,7 @@ fn check_world(date: &str, text: &str, expected: &[&str]) {
 fn an_evaluation_before_a_noun_modifies_it() {
     check_world(
         "2025-06-01",
-        "Erdogan praised the ideal conditions for the talks.",
+        "Tokayev praised the ideal conditions for the talks.",
         &[],
     );
     check_world(
@@ -1186,22 +1186,18 @@ fn an_evaluation_before_a_noun_modifies_it() {
 
 #[test]
 fn recipients_counterparts_actors_and_modifiers_are_not_venues() {
-    check_world("2025-06-01", "Russia offered Ukraine a ceasefire.", &[]);
-    check_world("2025-06-01", "Kyiv is ready to meet Russia.", &[]);
+    check_world("2025-06-01", "Azerbaijan offered Armenia a ceasefire.", &[]);
+    check_world("2025-06-01", "Yerevan is ready to meet Azerbaijan.", &[]);
     check_world(
         "2025-06-01",
-        "Putin proposed to the Kyiv authorities to resume talks.",
+        "Aliyev proposed to the Yerevan authorities to resume talks.",
         &[],
     );
-    check_world(
-        "2025-06-01",
-        "Lukashenko dismissed U.S. media reports.",
-        &[],
-    );
+    check_world("2025-06-01", "Vucic dismissed U.S. media reports.", &[]);
     check_world("2025-06-01", "Zelensky rejected the Minsk agreements.", &[]);
     check_world(
         "2025-06-01",
-        "Egypt backed a plan to end the war in Gaza.",
+        "Kenya backed a plan to end the war in Sudan.",
         &[],
     );
     // The Istanbul talks are held in Istanbul.
@@ -1216,12 +1212,12 @@ fn recipients_counterparts_actors_and_modifiers_are_not_venues() {
 fn the_parties_between_two_places_are_not_venues() {
     check_world(
         "2025-06-01",
-        "Pope Leo proposed the Vatican as a venue for talks between Ukraine and Russia, \
-         an idea supported by Kyiv and Washington.",
+        "Norway proposed Oslo as a venue for talks between Colombia and Venezuela, \
+         an idea supported by Bogota and Caracas.",
         &[
-            "pope_leo proposes vatican",
-            "trump proposes vatican",
-            "zelensky proposes vatican",
+            "maduro proposes oslo",
+            "petro proposes oslo",
+            "store proposes oslo",
         ],
     );
 }
@@ -1229,24 +1225,25 @@ fn the_parties_between_two_places_are_not_venues() {
 #[test]
 fn countries_meeting_are_announced_by_the_one_speaking() {
     check_world(
-        "2025-04-08",
-        "Iran and the United States will meet in Oman, Foreign Minister Abbas Araghchi said.",
-        &["pezeshkian proposes oman"],
+        "2025-06-01",
+        "Armenia and Azerbaijan will meet in Abu Dhabi, Armenian Foreign Minister Ararat \
+         Mirzoyan said.",
+        &["pashinyan proposes abu_dhabi"],
     );
     check_world(
         "2025-06-01",
-        "Zelensky said Turkey, the Gulf states or Europe could host talks.",
+        "Ruto said Tanzania, the Gulf states or Europe could host talks.",
         &[
-            "zelensky proposes europe",
-            "zelensky proposes gulf_states",
-            "zelensky proposes turkey",
+            "ruto proposes europe",
+            "ruto proposes gulf_states",
+            "ruto proposes tanzania",
         ],
     );
     // A pair after a preposition is not the subject of a new clause.
     check_world(
         "2025-06-07",
-        "Trump announced that delegations from the US and China will meet in London.",
-        &["trump proposes london"],
+        "Ruto announced that delegations from Sudan and South Sudan will meet in Nairobi.",
+        &["ruto proposes nairobi"],
     );
 }
 
@@ -1291,8 +1288,8 @@ fn the_head_of_state_said_refers_to_the_leader_spoken_of() {
     );
     check_world(
         "2025-06-01",
-        "\"We all offered to meet in Turkey or Qatar,\" Zelensky said.",
-        &["zelensky proposes qatar", "zelensky proposes turkey"],
+        "\"We all offered to meet in Oslo or Vienna,\" Ruto said.",
+        &["ruto proposes oslo", "ruto proposes vienna"],
     );
 }
 
@@ -1300,20 +1297,20 @@ fn the_head_of_state_said_refers_to_the_leader_spoken_of() {
 fn lists_repeat_prepositions_and_give_examples() {
     check_world(
         "2025-06-01",
-        "\"We are ready to meet in Turkey, in Europe or in neutral countries such as \
-         Austria,\" Zelensky said.",
+        "\"We are ready to meet in Kenya, in Europe or in neutral countries such as \
+         Switzerland,\" Museveni said.",
         &[
-            "zelensky proposes austria",
-            "zelensky proposes europe",
-            "zelensky proposes neutral",
-            "zelensky proposes turkey",
+            "museveni proposes europe",
+            "museveni proposes kenya",
+            "museveni proposes neutral",
+            "museveni proposes switzerland",
         ],
     );
     // A relative clause is about the place before it.
     check_world(
-        "2025-10-04",
-        "Netanyahu told his negotiators to travel to Egypt, which is mediating alongside Qatar.",
-        &["netanyahu proposes egypt"],
+        "2025-06-01",
+        "Abiy told his negotiators to travel to Kenya, which is mediating alongside Uganda.",
+        &["abiy proposes kenya"],
     );
 }
 
@@ -1321,9 +1318,9 @@ fn lists_repeat_prepositions_and_give_examples() {
 fn a_participle_clause_takes_the_main_subject() {
     check_world(
         "2025-06-01",
-        "Lukashenko offered to organise talks between Putin and Zelensky, proposing Minsk or \
-         Vienna.",
-        &["lukashenko proposes minsk", "lukashenko proposes vienna"],
+        "Erdogan offered to organise talks between Aliyev and Pashinyan, proposing Istanbul or \
+         Ankara.",
+        &["erdogan proposes ankara", "erdogan proposes istanbul"],
     );
 }
 
@@ -1331,13 +1328,14 @@ fn a_participle_clause_takes_the_main_subject() {
 fn journeys_and_delegations_sent_to_talks_are_agreement_by_deed() {
     check_world(
         "2025-01-03",
-        "A Hamas delegation arrived in Cairo on Sunday for ceasefire talks, the group said.",
-        &["hamas proposes cairo"],
+        "An M23 delegation arrived in Doha on Sunday for talks, the movement said.",
+        &["m23 proposes doha"],
     );
     check_world(
-        "2025-02-04",
-        "Israel will dispatch a delegation to Doha for talks, the prime minister's office said.",
-        &["netanyahu proposes doha"],
+        "2025-06-01",
+        "Ethiopia will dispatch a delegation to Nairobi for talks, the prime minister's office \
+         said.",
+        &["abiy proposes nairobi"],
     );
     check_world(
         "2023-05-06",
@@ -1345,9 +1343,9 @@ fn journeys_and_delegations_sent_to_talks_are_agreement_by_deed() {
         &["al_burhan proposes jeddah"],
     );
     check_world(
-        "2026-02-15",
-        "Araghchi left Tehran on Sunday for Geneva for talks with the United States.",
-        &["pezeshkian proposes geneva"],
+        "2025-06-01",
+        "Lavrov left Moscow on Monday for Ankara for talks with Turkey.",
+        &["putin proposes ankara"],
     );
     check_world(
         "2023-05-06",
@@ -1356,20 +1354,20 @@ fn journeys_and_delegations_sent_to_talks_are_agreement_by_deed() {
         &["al_burhan proposes jeddah", "rsf proposes jeddah"],
     );
     // No talks, a letter, a caption, a journey recounted: no position.
-    check_world("2025-10-27", "Anwar flew to Tokyo on Monday.", &[]);
+    check_world("2025-06-01", "Modi flew to Tokyo on Monday.", &[]);
     check_world(
-        "2025-03-07",
-        "Trump sent a letter to Iran calling for negotiations.",
+        "2025-06-01",
+        "Erdogan sent a letter to Armenia calling for negotiations.",
         &[],
     );
     check_world(
-        "2025-04-12",
-        "Araghchi, left, meets Omani officials before talks in Muscat.",
+        "2025-06-01",
+        "Sybiha, left, greets Turkish officials before talks in Ankara.",
         &[],
     );
     check_world(
-        "2025-10-10",
-        "After Putin travelled to Alaska for a summit, Trump announced new sanctions.",
+        "2025-06-01",
+        "After Erdogan travelled to Baku for a summit, Macron announced new sanctions.",
         &[],
     );
 }
@@ -1377,9 +1375,9 @@ fn journeys_and_delegations_sent_to_talks_are_agreement_by_deed() {
 #[test]
 fn talks_announced_as_going_ahead_belong_to_the_announcer() {
     check_world(
-        "2025-02-04",
-        "Talks will resume in Doha next week, an Israeli official said.",
-        &["netanyahu proposes doha"],
+        "2025-06-01",
+        "Talks will resume in Jeddah next week, a Sudanese official said.",
+        &["al_burhan proposes jeddah"],
     );
     check_world(
         "2024-09-01",
@@ -1391,24 +1389,24 @@ fn talks_announced_as_going_ahead_belong_to_the_announcer() {
 #[test]
 fn invitations_from_someone_and_proposals_for_talks_somewhere() {
     check_world(
-        "2025-11-10",
-        "Trump accepted an invitation from Chinese President Xi Jinping to visit Beijing.",
-        &["trump proposes beijing", "xi proposes beijing"],
+        "2025-06-01",
+        "Lula accepted an invitation from Indian Prime Minister Narendra Modi to visit New Delhi.",
+        &["lula proposes new_delhi", "modi proposes new_delhi"],
     );
     check_world(
-        "2025-11-10",
-        "Trump will host Xi for a state visit to the United States.",
-        &["trump proposes usa"],
+        "2025-06-01",
+        "Modi will host Lula for a state visit to India.",
+        &["modi proposes india"],
     );
     check_world(
-        "2025-05-12",
-        "Trump urged Kyiv to accept Putin's proposal for talks in Turkey.",
-        &["putin proposes turkey", "trump proposes turkey"],
+        "2025-06-01",
+        "Macron urged Baku to accept Erdogan's proposal for talks in Ankara.",
+        &["erdogan proposes ankara", "macron proposes ankara"],
     );
     check_world(
-        "2026-02-04",
-        "Washington rejected Tehran's demand to move the talks from Istanbul to Oman.",
-        &["pezeshkian proposes oman", "trump rejects oman"],
+        "2025-06-01",
+        "Washington rejected Khartoum's demand to move the negotiations from Jeddah to Manama.",
+        &["al_burhan proposes manama", "trump rejects manama"],
     );
 }
 
@@ -1524,10 +1522,7 @@ fn offers_announcements_conditions_and_noun_phrases_of_reporting() {
             &["kagame rejects kinshasa"],
         ),
         // Someone receiving what they need is no host.
-        (
-            "Trump said Zelensky would receive everything he needs.",
-            &[],
-        ),
+        ("Macron said Sandu would receive everything she needs.", &[]),
     ];
     for (text, expected) in cases {
         check_world("2025-06-01", text, expected);

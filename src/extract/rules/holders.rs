@@ -56,7 +56,7 @@ impl Run<'_> {
             let mut found = None;
             while i > s.first && steps < 5 {
                 if s.is_punct(i - 1) {
-                    // "Iran's Foreign Minister, Abbas Araghchi, told ...": the
+                    // "Kenya's Foreign Minister, Musalia Mudavadi, told ...": the
                     // appositive name right before the verb.
                     if steps == 0 && s.norm(i - 1) == "," {
                         found = s
@@ -378,7 +378,7 @@ impl Run<'_> {
     }
 
     /// Whether person mention `e` stands between commas as an appositive
-    /// (", Seyed Abbas Araghchi,"), given names allowed before it.
+    /// (", Wycliffe Musalia Mudavadi,"), given names allowed before it.
     fn appositive(&self, s: &Sent, e: usize) -> bool {
         let mut p = s.ments[e].start;
         while p > s.first && capitalised(s, p - 1) && s.at[p - 1].is_none() {
@@ -388,7 +388,7 @@ impl Run<'_> {
     }
 
     /// Whether the mention starting at `start` is the second of a pair
-    /// after a preposition ("delegations from the US and China"), not the
+    /// after a preposition ("delegations from Sudan and South Sudan"), not the
     /// subject of a new clause.
     fn coordinated_object(&self, s: &Sent, start: usize) -> bool {
         start >= 2
@@ -533,7 +533,7 @@ impl Run<'_> {
     }
 
     /// The possessor of a noun cue ("Lavrov's dismissal of"), or the one it
-    /// comes from ("an invitation from Xi").
+    /// comes from ("an invitation from Modi").
     pub(super) fn possessor(&self, s: &Sent, m: usize) -> Option<Who> {
         let cue = &s.ments[m];
         if s.norm(cue.end - 1) == "from" {

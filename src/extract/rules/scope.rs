@@ -209,7 +209,7 @@ impl Run<'_> {
         else {
             return false;
         };
-        // "will host Xi for a state visit to the United States", "hold talks
+        // "will host Lula for a state visit to India", "hold talks
         // during a visit to Malaysia": the visit a cue offers or plans is
         // where the meeting is.
         let start = s.ments[c].start;
@@ -270,7 +270,7 @@ impl Run<'_> {
         // Right after the cue it is its object ("rejects Vatican offer"),
         // whatever follows.
         let object = p <= cue_end || s.ending_at(p).is_some_and(|c| s.absorbed[c]);
-        // "left Tehran for Geneva": a departure's object is where from, and
+        // "left Moscow for Ankara": a departure's object is where from, and
         // "for" says where to.
         let trip = s
             .ending_at(cue_end)
@@ -298,14 +298,14 @@ impl Run<'_> {
             let broad = s
                 .ending_at(cue_end)
                 .is_some_and(|c| s.has_cue(c, CueKind::NeedsMeeting));
-            // "offered Ukraine a ceasefire": a recipient; "ready to meet
+            // "offered Armenia a ceasefire": a recipient; "ready to meet
             // Russia": the other party. Neither is where to meet.
             let recipient = matches!(s.norm(mention.end), "a" | "an");
             let counterpart = matches!(s.norm(cue_end - 1), "meet" | "meeting");
             return !to_verb && !broad && !recipient && !counterpart;
         }
         let prev = s.norm(p - 1);
-        // "a plan to end the conflict in Gaza": where the war is.
+        // "a plan to end the war in Sudan": where the war is.
         if p >= 2 && w.locative.contains(prev) && w.conflict_noun.contains(s.norm(p - 2)) {
             return false;
         }
@@ -345,7 +345,7 @@ impl Run<'_> {
         if self.statement_place(s, n) {
             return false;
         }
-        // "Russia's role", "the Kiev authorities", "Moscow officials": the
+        // "Russia's role", "the Yerevan authorities", "Moscow officials": the
         // place names an actor, not where to meet.
         if s.norm(mention.end) == "'s" || self.ex.words.role.contains(s.norm(mention.end)) {
             return false;
@@ -378,7 +378,7 @@ impl Run<'_> {
     }
 
     /// Whether place mention `n` is one of the parties "between" names
-    /// ("talks between Ukraine and Russia").
+    /// ("talks between Colombia and Venezuela").
     pub(super) fn between(&self, s: &Sent, n: usize) -> bool {
         let w = &self.ex.words;
         let mut p = s.ments[n].start;
@@ -507,7 +507,7 @@ impl Run<'_> {
     pub(super) fn list_extension(&self, s: &Sent, a: usize, b: usize) -> bool {
         let w = &self.ex.words;
         let gap = a..b;
-        // ", which is mediating alongside Qatar": a relative clause is about
+        // ", which is mediating alongside Uganda": a relative clause is about
         // the place before it, not a list.
         let relative = gap
             .clone()
