@@ -191,22 +191,15 @@ mod tests {
 
     #[test]
     fn officials_become_government_entries_and_the_output_is_a_lexicon() {
-        let text = rendered(&[
-            sighting(
-                "Alberto van Klaveren",
-                "chile",
-                "Foreign Minister",
-                false,
-                Some("boric"),
-            ),
-            sighting(
-                "Alberto van Klaveren",
-                "chile",
-                "Foreign Minister",
-                false,
-                Some("boric"),
-            ),
-        ]);
+        let minister = sighting(
+            "Alberto van Klaveren",
+            "chile",
+            "Foreign Minister",
+            false,
+            Some("boric"),
+        );
+        // Seen twice, written once.
+        let text = rendered(&[minister.clone(), minister]);
         assert!(text.contains(
             "officials = [{ names = [\"Alberto van Klaveren\", \"van Klaveren\"], \
              role = \"foreign minister\", terms = [{ from = \"2025-03-20\" }] }]"

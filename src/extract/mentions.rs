@@ -148,6 +148,18 @@ fn word_set(list: &[String]) -> HashSet<String> {
         .collect()
 }
 
+/// Each phrase split into its folded words.
+fn phrase_words(list: &[String]) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|r| {
+            phrase_key(r)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
 impl Words {
     pub fn new(lexicon: &Lexicon) -> Words {
         let c = &lexicon.cues;
@@ -174,16 +186,7 @@ impl Words {
             greeting: word_set(&c.greeting),
             auxiliary: word_set(&c.auxiliary),
             head_role: c.head_role.iter().map(|r| phrase_key(r)).collect(),
-            head_role_words: c
-                .head_role
-                .iter()
-                .map(|r| {
-                    phrase_key(r)
-                        .split_whitespace()
-                        .map(str::to_string)
-                        .collect()
-                })
-                .collect(),
+            head_role_words: phrase_words(&c.head_role),
             meeting_noun: word_set(&c.meeting_noun),
             clause_opener: word_set(&c.clause_opener),
             venue_noun: word_set(&c.venue_noun),
@@ -198,16 +201,7 @@ impl Words {
             abbreviation: word_set(&c.abbreviation),
             adjunct: word_set(&c.adjunct),
             conflict_noun: word_set(&c.conflict_noun),
-            list_extender_words: c
-                .list_extender
-                .iter()
-                .map(|r| {
-                    phrase_key(r)
-                        .split_whitespace()
-                        .map(str::to_string)
-                        .collect()
-                })
-                .collect(),
+            list_extender_words: phrase_words(&c.list_extender),
             demonym: lexicon
                 .venues
                 .iter()

@@ -215,11 +215,7 @@ fn sigterm_with_a_pipe_a_stuck_read_and_a_slow_writer_exits_cleanly_within_two_s
             .then_some(())
     })
     .unwrap_or_else(|| panic!("the pipe was not refused:\n{}", daemon.log()));
-    let text = std::fs::read(&seed_files()[3]).expect("seed");
-    let stuck = crate::fuse::skip_unless(crate::fuse::HeldFile::arrive(
-        &ws.dir.join("stuck.txt"),
-        &text,
-    ));
+    let stuck = crate::fuse::hung_seed(&ws.dir.join("stuck.txt"));
     // A writer that keeps a file open and growing until the end.
     let stop = Arc::new(AtomicBool::new(false));
     let writer = {

@@ -500,11 +500,7 @@ fn a_read_that_hangs_is_abandoned_and_retried_while_other_files_flow() {
     cmd.args(["--read-timeout-ms", "1000"]);
     let mut daemon = Daemon::spawn(cmd, &ws);
     daemon.wait_for_log("watching");
-    let text = std::fs::read(&seed_files()[3]).expect("seed");
-    let Some(stuck) = crate::fuse::skip_unless(crate::fuse::HeldFile::arrive(
-        &ws.dir.join("stuck.txt"),
-        &text,
-    )) else {
+    let Some(stuck) = crate::fuse::hung_seed(&ws.dir.join("stuck.txt")) else {
         return;
     };
     poll(DEADLINE, || (stuck.held() > 0).then_some(()))

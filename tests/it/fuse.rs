@@ -113,12 +113,8 @@ impl HeldFile {
 /// can, a test that fails to mount fails; elsewhere it says it skips.
 pub fn skip_unless(held: Option<HeldFile>) -> Option<HeldFile> {
     if held.is_none() {
-        let root = std::process::Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
         assert!(
-            !(root && Path::new("/dev/fuse").exists()),
+            !(crate::util::running_as_root() && Path::new("/dev/fuse").exists()),
             "root with /dev/fuse could not mount a FUSE file"
         );
         eprintln!("no FUSE here (needs root and /dev/fuse); skipping the hung-read part");
@@ -240,4 +236,11 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_ne_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// A seed article arriving at `path` as a file whose reads hang, where FUSE
+/// can be mounted (see [`skip_unless`]).
+pub fn hung_seed(path: &Path) -> Option<HeldFile> {
+    let text = std::fs::read(&crate::util::seed_files()[3]).expect("seed");
+    skip_unless(HeldFile::arrive(path, &text))
 }

@@ -195,11 +195,7 @@ fn the_watchdog_is_not_fed_while_a_read_is_stuck_and_is_again_once_it_clears() {
         );
     }
 
-    let text = std::fs::read(&seed_files()[3]).expect("seed");
-    let Some(stuck) = crate::fuse::skip_unless(crate::fuse::HeldFile::arrive(
-        &ws.dir.join("stuck.txt"),
-        &text,
-    )) else {
+    let Some(stuck) = crate::fuse::hung_seed(&ws.dir.join("stuck.txt")) else {
         return;
     };
     daemon.wait_for_log("not feeding the watchdog");
