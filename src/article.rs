@@ -1,12 +1,23 @@
-//! The article reader: raw bytes of a news file -> an [`Article`] (decoded
-//! text, the article's own date if it states one, and the body with
-//! boilerplate removed).
+//! The article reader: raw bytes of a news file -> its articles (decoded
+//! text, the article's own date if it states one, the headline, the source
+//! URL, and the body with boilerplate removed). A text file, a web page or an
+//! email is one article; a feed or a JSON export holds many.
 //!
 //! Pure: no file system, no clock. The caller supplies the file's
 //! modification time as the fallback date. Must not look at what the article
 //! says about venues or leaders; that is `extract`'s job.
 //!
-//! # Steps
+//! # Formats
+//! `sniff` decides by content (the file name only breaks ties): plain text,
+//! an HTML page (`page`: the main content as a reader view gives it, and the
+//! page's metadata), an RSS, Atom or JSON feed (`feed`), a JSON or JSON Lines
+//! export (`json`), an email (`email`). PDF, images, office files and
+//! archives are rejected by name. Each format yields [`Parts`] (title, stated
+//! date, URL, body as text or HTML); [`finish`] turns them into an
+//! [`Article`] with the same layout rules as a text file, so the same story
+//! reads the same whatever it was saved as.
+//!
+//! # Steps of a text
 //! - `decode`: bytes -> text. UTF-8 (BOM or not), UTF-16 with a BOM, else
 //!   Windows-1252 when plausible; the rules for `Binary` and `Undecodable`
 //!   are in that module's documentation. Line ends become LF, NBSP a space,
@@ -28,7 +39,12 @@ use jiff::civil::Date;
 
 mod date;
 mod decode;
+mod email;
+mod feed;
+mod json;
 mod layout;
+mod page;
+mod sniff;
 #[cfg(test)]
 mod tests;
 
@@ -39,6 +55,10 @@ pub enum DateSource {
     DateLine,
     /// A date stated in the article's header, dateline or byline.
     Header,
+    /// A publication date in the file's metadata: a page's JSON-LD or meta
+    /// tags, a feed item's date, a JSON export's date field, an email's
+    /// `Date:` header.
+    Metadata,
     /// The file's modification time (the text states no date).
     Mtime,
 }
@@ -49,6 +69,7 @@ impl DateSource {
         match self {
             DateSource::DateLine => "date_line",
             DateSource::Header => "header",
+            DateSource::Metadata => "metadata",
             DateSource::Mtime => "mtime",
         }
     }
@@ -58,6 +79,7 @@ impl DateSource {
         match s {
             "date_line" => Some(DateSource::DateLine),
             "header" => Some(DateSource::Header),
+            "metadata" => Some(DateSource::Metadata),
             "mtime" => Some(DateSource::Mtime),
             _ => None,
         }
@@ -76,6 +98,9 @@ pub struct Article {
     /// The article text without boilerplate: paragraphs separated by a blank
     /// line, each paragraph's lines joined.
     pub body: String,
+    /// The page's own address (canonical link, `og:url`, a feed item's or
+    /// an export's link), when the file states one.
+    pub url: Option<String>,
 }
 
 /// Why bytes are not an article. Each says what is wrong in words a user can
@@ -91,6 +116,75 @@ pub enum RejectReason {
     /// Bytes that decode to nothing sensible in any supported encoding.
     #[error("the text is in no supported encoding (UTF-8, UTF-16 with BOM, Windows-1252)")]
     Undecodable,
+    /// A known kind of file that is not an article format (PDF, images,
+    /// office documents, archives): its name.
+    #[error("{0} is not supported: venuewatch reads text, HTML pages, RSS/Atom/JSON feeds, JSON exports and email (.eml)")]
+    Unsupported(&'static str),
+    /// A file of a supported format that cannot be parsed as one: the
+    /// format, and what is wrong (with its line when known).
+    #[error("the {format} is malformed: {detail}")]
+    Malformed {
+        /// "HTML page", "RSS feed", "JSON export", ...
+        format: &'static str,
+        /// What is wrong, and where.
+        detail: String,
+    },
+}
+
+/// One article of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its id inside a file of many articles (a feed item's id, a JSON
+    /// object's id or link, else its place); `None` when the file is one
+    /// article.
+    pub item: Option<String>,
+    /// The bytes to keep for reading this article again: `None` when they
+    /// are the file's own; for an item, a self-contained form of it that
+    /// [`read_file`] reads back as this one article.
+    pub raw: Option<Vec<u8>>,
+    /// The article, or why this item is not one (the others still are).
+    pub article: Result<Article, RejectReason>,
+}
+
+/// What a format found for one article, before the text layout runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Parts {
+    /// The headline the format states (`og:title`, `<title>`, an item's
+    /// title, a `Subject:`).
+    pub title: Option<String>,
+    /// The publication date the format states.
+    pub date: Option<Date>,
+    /// The article's address.
+    pub url: Option<String>,
+    /// The text.
+    pub body: Body,
+}
+
+/// An article's text as a format holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Body {
+    /// Plain text, paragraphs separated by blank lines (or hard-wrapped).
+    Text(String),
+    /// An HTML fragment: a feed item's content, an export's HTML body.
+    Html(String),
+}
+
+impl Default for Body {
+    fn default() -> Body {
+        Body::Text(String::new())
+    }
+}
+
+/// An article of a file of many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Item {
+    /// Its id inside the file, if it states one.
+    pub id: Option<String>,
+    /// What it says.
+    pub parts: Parts,
+    /// Its own bytes when the format has a self-contained form of each item
+    /// (a JSON object); otherwise [`json::to_raw`] makes one.
+    pub raw: Option<Vec<u8>>,
 }
 
 /// Reads an article from raw bytes; `fallback_date` (the file's modification
@@ -128,5 +222,109 @@ pub fn read(bytes: &[u8], fallback_date: Date) -> Result<Article, RejectReason> 
         date_source,
         title,
         body,
+        url: None,
+    })
+}
+
+/// Reads every article of a file: `name` is the file's name (its extension
+/// only breaks ties between formats the content does not tell apart), and
+/// `fallback_date` the file's modification date, for articles that state
+/// none.
+///
+/// A file of many articles yields one [`Entry`] per item, in file order;
+/// an item that is not an article (a bad line of a JSON Lines file) is an
+/// entry with its reason, and the others are still read.
+pub fn read_file(
+    bytes: &[u8],
+    name: &str,
+    fallback_date: Date,
+) -> Result<Vec<Entry>, RejectReason> {
+    let whole = |article| {
+        Ok(vec![Entry {
+            item: None,
+            raw: None,
+            article,
+        }])
+    };
+    match sniff::sniff(bytes, name)? {
+        sniff::Format::Text => whole(read(bytes, fallback_date)),
+        sniff::Format::Html => {
+            let html = page::decode(bytes)?;
+            whole(finish(page::page(&html), fallback_date))
+        }
+        sniff::Format::Email => whole(finish(email::message(bytes)?, fallback_date)),
+        sniff::Format::Feed => Ok(entries(
+            feed::items(bytes)?.into_iter().map(Ok),
+            fallback_date,
+        )),
+        sniff::Format::Json { lines } => {
+            let text = decode::decode(bytes)?;
+            match json::items(&text, lines)? {
+                json::Export::One(parts) => whole(finish(parts, fallback_date)),
+                json::Export::Many(items) => Ok(entries(items.into_iter(), fallback_date)),
+            }
+        }
+    }
+}
+
+/// A file's items as entries, each with the bytes to read it again by.
+fn entries(
+    items: impl Iterator<Item = Result<Item, (String, RejectReason)>>,
+    fallback_date: Date,
+) -> Vec<Entry> {
+    items
+        .map(|item| match item {
+            Ok(item) => {
+                let raw = item.raw.clone().unwrap_or_else(|| json::to_raw(&item));
+                Entry {
+                    item: item.id,
+                    raw: Some(raw),
+                    article: finish(item.parts, fallback_date),
+                }
+            }
+            Err((id, reason)) => Entry {
+                item: Some(id),
+                raw: None,
+                article: Err(reason),
+            },
+        })
+        .collect()
+}
+
+/// What a format found -> an [`Article`]: the text goes through the same
+/// layout as a text file's (paragraphs, header date, furniture), the
+/// format's own title, date and URL win over what the layout would guess.
+pub(crate) fn finish(parts: Parts, fallback_date: Date) -> Result<Article, RejectReason> {
+    let text = match parts.body {
+        Body::Text(text) => decode::normalise(&text),
+        Body::Html(html) => page::fragment(&html),
+    };
+    let title = parts
+        .title
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty());
+    if text.trim().is_empty() && title.is_none() {
+        return Err(RejectReason::Empty);
+    }
+    let units = layout::assemble(text.split('\n').map(str::trim));
+    let header = layout::header(&units, title.is_none());
+    let title = title.or_else(|| {
+        header
+            .title
+            .and_then(|i| units.get(i))
+            .map(|u| u.text.clone())
+    });
+    let body = layout::body(&units, &header, title.as_deref());
+    let (date, date_source) = match (parts.date, header.date) {
+        (Some(d), _) => (d, DateSource::Metadata),
+        (None, Some(d)) => (d, DateSource::Header),
+        (None, None) => (fallback_date, DateSource::Mtime),
+    };
+    Ok(Article {
+        date,
+        date_source,
+        title,
+        body,
+        url: parts.url.filter(|u| !u.trim().is_empty()),
     })
 }

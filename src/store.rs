@@ -855,6 +855,7 @@ impl Writer<'_> {
                     date_source,
                     title: r.get(5)?,
                     body,
+                    url: None,
                 },
                 text,
                 fallback_date,

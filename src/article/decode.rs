@@ -160,7 +160,7 @@ fn may_change(b: u8) -> bool {
 }
 
 /// LF line ends, plain spaces, no BOM, no invisible or control characters.
-fn normalise(text: &str) -> String {
+pub(super) fn normalise(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     // Unchanged stretches are copied whole; only the characters that may

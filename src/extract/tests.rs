@@ -162,6 +162,7 @@ fn article(date: &str, text: &str) -> Article {
         date_source: DateSource::DateLine,
         title: None,
         body: text.to_string(),
+        url: None,
     }
 }
 

@@ -10,6 +10,7 @@ fn article(day: i8) -> Article {
         date_source: DateSource::Header,
         title: None,
         body: String::new(),
+        url: None,
     }
 }
 
