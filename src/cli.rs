@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 
 use crate::alert::{AlertConfig, Notifier};
+use crate::article::Article;
 use crate::daemon::{self, DaemonConfig, Shutdown};
 use crate::eval;
 use crate::extract::Extractor;
@@ -231,6 +232,19 @@ pub enum Command {
         /// Print JSON, listing every claim and change (the text lists 20 of each).
         #[arg(long)]
         json: bool,
+    },
+    /// Print what the reader makes of files (no database): per article, the
+    /// file, the item's id inside a file of many, title, date and where it
+    /// came from, URL and the body text the extractor sees.
+    Read {
+        /// Print a JSON list of objects with the keys file, item, title,
+        /// date, date_source, url and body.
+        #[arg(long)]
+        json: bool,
+        /// Article files, or folders whose article files are read, recursively
+        /// and with the filter `ingest` applies.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
     /// Run the reader and extractor on files and print the claims (no database).
     Extract {
@@ -618,34 +632,44 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 report::reindex_text(&summary, &mut out)?;
             }
         }
+        Command::Read { json, paths } => {
+            let mut articles = Vec::new();
+            let failed = each_article(&paths, &config, |file, item, article| {
+                articles.push(report::ReadArticle {
+                    file: file.to_owned(),
+                    item,
+                    article,
+                })
+            });
+            if json {
+                report::read_json(&articles, &mut out)?;
+            } else {
+                report::read_text(&articles, &mut out)?;
+            }
+            if failed {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Extract { json, paths } => {
             let extractor = config.extractor()?;
+            let lexicon = extractor.lexicon();
             let mut results = Vec::new();
-            let mut failed = false;
-            for (path, shown) in named_files(&paths, &config.filter) {
-                match ingest::read_article(&path, config.max_size) {
-                    Ok((_, article)) => {
-                        let claims = extractor.extract(&article);
-                        let lexicon = extractor.lexicon();
-                        let mut unknown: Vec<String> = claims
-                            .iter()
-                            .filter(|c| !lexicon.leaders.iter().any(|l| l.id == c.leader))
-                            .map(|c| c.leader.clone())
-                            .collect();
-                        unknown.dedup();
-                        results.push(report::Extracted {
-                            file: shown.display().to_string(),
-                            article,
-                            claims,
-                            unknown,
-                        });
-                    }
-                    Err(err) => {
-                        eprintln!("venuewatch: {err}");
-                        failed = true;
-                    }
-                }
-            }
+            let failed = each_article(&paths, &config, |file, item, article| {
+                let claims = extractor.extract(&article);
+                let mut unknown: Vec<String> = claims
+                    .iter()
+                    .filter(|c| !lexicon.leaders.iter().any(|l| l.id == c.leader))
+                    .map(|c| c.leader.clone())
+                    .collect();
+                unknown.dedup();
+                results.push(report::Extracted {
+                    file: file.to_owned(),
+                    item,
+                    article,
+                    claims,
+                    unknown,
+                });
+            });
             if json {
                 report::extracted_json(&results, &mut out)?;
             } else {
@@ -859,6 +883,40 @@ fn expand(paths: &[PathBuf], filter: &Filter) -> anyhow::Result<impl Iterator<It
 /// is read as named, whatever its name. A folder's article files are those
 /// `ingest` would read, shown under the folder's name as given and sorted,
 /// so that the output does not depend on directory order.
+/// Reads every article of the files named (folders walked), passing each to
+/// `f` with the file as shown and the item's id; prints what is not an
+/// article (a file, or an item of a file of many) on stderr. Returns whether
+/// anything was.
+fn each_article(
+    paths: &[PathBuf],
+    config: &Config,
+    mut f: impl FnMut(&str, Option<String>, Article),
+) -> bool {
+    let mut failed = false;
+    for (path, shown) in named_files(paths, &config.filter) {
+        let shown = shown.display().to_string();
+        match ingest::read_articles(&path, config.max_size) {
+            Ok((_, entries)) => {
+                for entry in entries {
+                    match entry.article {
+                        Ok(article) => f(&shown, entry.item, article),
+                        Err(reason) => {
+                            let item = entry.item.unwrap_or_default();
+                            eprintln!("venuewatch: rejected {shown} item {item}: {reason}");
+                            failed = true;
+                        }
+                    }
+                }
+            }
+            Err(err) => {
+                eprintln!("venuewatch: {err}");
+                failed = true;
+            }
+        }
+    }
+    failed
+}
+
 fn named_files(paths: &[PathBuf], filter: &Filter) -> Vec<(PathBuf, PathBuf)> {
     let mut files = Vec::new();
     for path in paths {

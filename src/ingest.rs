@@ -15,7 +15,7 @@ use std::time::Duration;
 use jiff::civil::Date;
 
 use crate::activity::{Activity, Stamp, Step};
-use crate::article::{self, Article, RejectReason};
+use crate::article::{self, Article, Entry, RejectReason};
 use crate::filter::Filter;
 
 /// Why a file could not be made into an article.
@@ -312,7 +312,7 @@ fn read_document_with(
             path: path.to_path_buf(),
         });
     }
-    let hash = *blake3::hash(&bytes).as_bytes();
+    let hash = hash(&bytes);
     Ok(Document {
         path: path.to_path_buf(),
         bytes,
@@ -321,19 +321,52 @@ fn read_document_with(
     })
 }
 
-/// Decodes a document into an [`Article`].
-pub fn decode(doc: &Document) -> Result<Article, IngestError> {
-    article::read(&doc.bytes, doc.meta.mtime_date()).map_err(|reason| IngestError::Rejected {
-        path: doc.path.clone(),
-        reason,
+/// The content hash an article is known by (BLAKE3).
+pub fn hash(bytes: &[u8]) -> [u8; 32] {
+    *blake3::hash(bytes).as_bytes()
+}
+
+/// Reads a document's articles: one for a text, a page or an email; one per
+/// item for a feed or an export (an item that is not an article is an
+/// entry with its reason).
+pub fn decode(doc: &Document) -> Result<Vec<Entry>, IngestError> {
+    let name = doc
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    article::read_file(&doc.bytes, &name, doc.meta.mtime_date()).map_err(|reason| {
+        IngestError::Rejected {
+            path: doc.path.clone(),
+            reason,
+        }
     })
 }
 
-/// Reads a file and decodes it into an [`Article`].
-pub fn read_article(path: &Path, max_size: u64) -> Result<(Document, Article), IngestError> {
+/// Reads a file and decodes it into its articles.
+pub fn read_articles(path: &Path, max_size: u64) -> Result<(Document, Vec<Entry>), IngestError> {
     let doc = read_document(path, max_size)?;
-    let article = decode(&doc)?;
-    Ok((doc, article))
+    let entries = decode(&doc)?;
+    Ok((doc, entries))
+}
+
+/// Reads a file that is one article (a text, a page, an email), or the
+/// first article of a file of many.
+pub fn read_article(path: &Path, max_size: u64) -> Result<(Document, Article), IngestError> {
+    let (doc, entries) = read_articles(path, max_size)?;
+    let mut first_err = None;
+    for entry in entries {
+        match entry.article {
+            Ok(article) => return Ok((doc, article)),
+            Err(reason) => {
+                first_err.get_or_insert(reason);
+            }
+        }
+    }
+    Err(IngestError::Rejected {
+        path: doc.path,
+        reason: first_err.unwrap_or(RejectReason::Empty),
+    })
 }
 
 /// The default size limit for an article file: 10 MiB.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use tracing::{info, warn};
 
 use crate::activity::{Activity, Step as Doing};
-use crate::article::Article;
+use crate::article::{Article, RejectReason};
 use crate::extract::{Claim, Extractor};
 use crate::ingest::{self, Document, FileMeta, IngestError, Reader};
 use crate::store::{Content, FileVersion, LeaderChange, Store, StoreError, Writer};
@@ -20,6 +20,18 @@ pub enum Outcome {
     New {
         /// Claims extracted.
         claims: usize,
+    },
+    /// A file of many articles (a feed, an export), read whole.
+    Items {
+        /// Items new to the database.
+        new: usize,
+        /// Items known already (unchanged since the last version read, or
+        /// copies of an article held elsewhere).
+        known: usize,
+        /// Claims in the new items.
+        claims: usize,
+        /// Items that are not articles, each with its reason (a bad line).
+        bad: Vec<String>,
     },
     /// Known content under a new name or path.
     Duplicate,
@@ -42,7 +54,7 @@ pub struct Tally {
     pub new: usize,
     /// Unchanged files and duplicates.
     pub unchanged: usize,
-    /// Rejected files.
+    /// Rejected files, and rejected items of files of many articles.
     pub rejected: usize,
     /// Deferred files.
     pub deferred: usize,
@@ -60,6 +72,17 @@ impl Tally {
                 self.new += 1;
                 self.claims += claims;
             }
+            Outcome::Items {
+                new,
+                known,
+                claims,
+                bad,
+            } => {
+                self.new += new;
+                self.unchanged += known;
+                self.claims += claims;
+                self.rejected += bad.len();
+            }
             Outcome::Duplicate | Outcome::Unchanged => self.unchanged += 1,
             Outcome::Rejected(_) => self.rejected += 1,
             Outcome::Deferred(_) | Outcome::Stalled(_) => self.deferred += 1,
@@ -71,31 +94,55 @@ impl Tally {
 struct Ingested {
     path: PathBuf,
     outcome: Outcome,
-    /// For new articles: the date and where it came from.
-    dated: Option<(jiff::civil::Date, &'static str)>,
+    /// The new articles: item id (for a file of many), date, where the
+    /// date came from, claims.
+    new: Vec<NewArticle>,
+}
+
+/// A new article, for its log line.
+struct NewArticle {
+    item: Option<String>,
+    date: jiff::civil::Date,
+    date_source: &'static str,
+    claims: usize,
 }
 
 impl Ingested {
     fn log(&self) {
-        match (&self.outcome, self.dated) {
-            (Outcome::New { claims }, Some((date, source))) => info!(
+        for a in &self.new {
+            info!(
                 file = %self.path.display(),
-                date = %date,
-                date_source = source,
-                claims,
+                item = a.item.as_deref(),
+                date = %a.date,
+                date_source = a.date_source,
+                claims = a.claims,
                 "ingested article"
-            ),
-            (Outcome::Duplicate, _) => info!(
+            );
+        }
+        match &self.outcome {
+            Outcome::Items {
+                new, known, bad, ..
+            } => {
+                for reason in bad {
+                    warn!(file = %self.path.display(), "{reason}");
+                }
+                info!(
+                    file = %self.path.display(),
+                    new,
+                    known,
+                    rejected = bad.len(),
+                    "read a file of {} articles",
+                    new + known + bad.len()
+                );
+            }
+            Outcome::Duplicate => info!(
                 file = %self.path.display(),
                 "same content as an article already ingested"
             ),
-            (
-                Outcome::Rejected(reason) | Outcome::Deferred(reason) | Outcome::Stalled(reason),
-                _,
-            ) => {
+            Outcome::Rejected(reason) | Outcome::Deferred(reason) | Outcome::Stalled(reason) => {
                 warn!(file = %self.path.display(), "{reason}")
             }
-            _ => {}
+            Outcome::New { .. } | Outcome::Unchanged => {}
         }
     }
 }
@@ -376,9 +423,20 @@ enum Step {
     Done(Outcome),
     /// Not an article: record the rejection with this metadata.
     Reject(FileMeta, IngestError),
-    /// Read: the content, and its article and claims unless it does not
-    /// decode.
-    Read(Document, Result<(Article, Vec<Claim>), IngestError>),
+    /// Read: the content, and its articles with their claims unless it
+    /// does not decode.
+    Read(Document, Result<Vec<Prepared>, IngestError>),
+}
+
+/// One article of a file that was read, extracted.
+struct Prepared {
+    /// Its id inside a file of many; `None` when the file is one article.
+    item: Option<String>,
+    /// The bytes it is kept as, when not the file's own (an item's).
+    raw: Option<Vec<u8>>,
+    /// The hash of those bytes (the file's, when it is one article).
+    hash: [u8; 32],
+    parsed: Result<(Article, Vec<Claim>), RejectReason>,
 }
 
 /// Reads, decodes and extracts one file: no database, so it runs on any
@@ -408,63 +466,163 @@ fn prepare(file: &FileRef, extractor: &Extractor, max_size: u64, reader: &Reader
         }
         Err(err) => return Step::Done(Outcome::Deferred(err.to_string())),
     };
-    let parsed = ingest::decode(&doc).map(|article| {
-        let claims = extractor.extract(&article);
-        (article, claims)
+    let parsed = ingest::decode(&doc).map(|entries| {
+        entries
+            .into_iter()
+            .map(|entry| Prepared {
+                hash: entry.raw.as_deref().map_or(doc.hash, ingest::hash),
+                item: entry.item,
+                raw: entry.raw,
+                parsed: entry.article.map(|article| {
+                    let claims = extractor.extract(&article);
+                    (article, claims)
+                }),
+            })
+            .collect()
     });
     Step::Read(doc, parsed)
 }
 
 /// Records a prepared file through `w`.
 fn record(w: &mut Writer, file: FileRef, step: Step) -> Result<Ingested, StoreError> {
-    let done = |outcome, dated| Ingested {
+    let done = |outcome, new| Ingested {
         path: file.path.clone(),
         outcome,
-        dated,
+        new,
     };
-    match step {
-        Step::Done(outcome) => Ok(done(outcome, None)),
-        Step::Reject(meta, err) => {
-            let reason = err.to_string();
-            w.reject(&file.key, meta, &reason)?;
-            Ok(done(Outcome::Rejected(reason), None))
-        }
-        Step::Read(doc, parsed) => {
-            let version = FileVersion {
-                path: &file.key,
-                name: &file.name,
-                meta: doc.meta,
-                hash: &doc.hash,
-            };
-            if w.has_content(&doc.hash)? {
-                w.record(&version, None)?;
-                return Ok(done(Outcome::Duplicate, None));
-            }
-            match parsed {
-                Err(err) => {
-                    let reason = err.to_string();
-                    w.reject(&file.key, doc.meta, &reason)?;
-                    Ok(done(Outcome::Rejected(reason), None))
+    let reject = |w: &mut Writer, meta, reason: String| -> Result<Ingested, StoreError> {
+        w.reject(&file.key, meta, &reason)?;
+        Ok(done(Outcome::Rejected(reason), Vec::new()))
+    };
+    let (doc, parsed) = match step {
+        Step::Done(outcome) => return Ok(done(outcome, Vec::new())),
+        Step::Reject(meta, err) => return reject(w, meta, err.to_string()),
+        Step::Read(doc, parsed) => (doc, parsed),
+    };
+    let whole = FileVersion {
+        path: &file.key,
+        item: "",
+        name: &file.name,
+        meta: doc.meta,
+        hash: &doc.hash,
+    };
+    if w.has_content(&doc.hash)? {
+        w.record(&whole, None)?;
+        return Ok(done(Outcome::Duplicate, Vec::new()));
+    }
+    let mut prepared = match parsed {
+        Err(err) => return reject(w, doc.meta, err.to_string()),
+        Ok(prepared) => prepared,
+    };
+    let single = matches!(prepared.as_slice(), [Prepared { item: None, .. }]);
+    match prepared.pop() {
+        Some(one) if single => match one.parsed {
+            Err(reason) => reject(
+                w,
+                doc.meta,
+                IngestError::Rejected {
+                    path: file.path.clone(),
+                    reason,
                 }
-                Ok((article, claims)) => {
-                    w.record(
-                        &version,
-                        Some(Content {
-                            raw: &doc.bytes,
-                            article: &article,
-                            claims: &claims,
-                        }),
-                    )?;
-                    Ok(done(
-                        Outcome::New {
-                            claims: claims.len(),
-                        },
-                        Some((article.date, article.date_source.as_str())),
-                    ))
-                }
+                .to_string(),
+            ),
+            Ok((article, claims)) => {
+                w.record(
+                    &whole,
+                    Some(Content {
+                        raw: &doc.bytes,
+                        article: &article,
+                        claims: &claims,
+                    }),
+                )?;
+                let new = NewArticle {
+                    item: None,
+                    date: article.date,
+                    date_source: article.date_source.as_str(),
+                    claims: claims.len(),
+                };
+                Ok(done(
+                    Outcome::New {
+                        claims: claims.len(),
+                    },
+                    vec![new],
+                ))
             }
+        },
+        last => {
+            prepared.extend(last);
+            record_items(w, &file, &doc, prepared).map(|(outcome, new)| done(outcome, new))
         }
     }
+}
+
+/// Records the items of a file of many articles, and the file version as
+/// read whole. A bad item is named in the file's rejection entry (so that
+/// `status` shows it) while the others are recorded.
+fn record_items(
+    w: &mut Writer,
+    file: &FileRef,
+    doc: &Document,
+    prepared: Vec<Prepared>,
+) -> Result<(Outcome, Vec<NewArticle>), StoreError> {
+    let total = prepared.len();
+    let (mut known, mut claims_found) = (0, 0);
+    let mut new = Vec::new();
+    let mut bad = Vec::new();
+    for p in prepared {
+        let item = p.item.unwrap_or_default();
+        let (article, claims) = match p.parsed {
+            Ok(parsed) => parsed,
+            Err(reason) => {
+                bad.push(format!("rejected item {item}: {reason}"));
+                continue;
+            }
+        };
+        let name = format!("{}#{item}", file.name);
+        let version = FileVersion {
+            path: &file.key,
+            item: &item,
+            name: &name,
+            meta: doc.meta,
+            hash: &p.hash,
+        };
+        if w.has_content(&p.hash)? {
+            w.record(&version, None)?;
+            known += 1;
+            continue;
+        }
+        w.record(
+            &version,
+            Some(Content {
+                raw: p.raw.as_deref().unwrap_or(&doc.bytes),
+                article: &article,
+                claims: &claims,
+            }),
+        )?;
+        claims_found += claims.len();
+        new.push(NewArticle {
+            item: Some(item),
+            date: article.date,
+            date_source: article.date_source.as_str(),
+            claims: claims.len(),
+        });
+    }
+    w.record_source(&file.key, doc.meta, total - bad.len())?;
+    if !bad.is_empty() {
+        let reason = format!(
+            "{} of {total} items are not articles: {}",
+            bad.len(),
+            bad.join("; ")
+        );
+        w.reject(&file.key, doc.meta, &reason)?;
+    }
+    let outcome = Outcome::Items {
+        new: new.len(),
+        known,
+        claims: claims_found,
+        bad,
+    };
+    Ok((outcome, new))
 }
 
 fn log_changes(changes: &[LeaderChange]) {

@@ -199,14 +199,14 @@ fn read_all(
 }
 
 fn read_again(stored: &StoredArticle, extractor: &Extractor, max_size: u64) -> Rereading {
-    let read = |bytes: &[u8]| article::read(bytes, stored.fallback_date);
+    let read = |bytes: &[u8]| read_one(bytes, &stored.name, stored.fallback_date);
     match &stored.text {
         StoredText::Raw(bytes) => match read(bytes) {
             Ok(article) => {
                 let claims = extractor.extract(&article);
                 Rereading::Stored(article, claims)
             }
-            Err(reason) => Rereading::Refused(reason.to_string()),
+            Err(reason) => Rereading::Refused(reason),
         },
         StoredText::BodyOnly => {
             // The first file that still holds exactly this content.
@@ -220,10 +220,24 @@ fn read_again(stored: &StoredArticle, extractor: &Extractor, max_size: u64) -> R
                     let claims = extractor.extract(&article);
                     Rereading::Recovered(bytes, article, claims)
                 }
-                Some((Err(reason), _)) => Rereading::Refused(reason.to_string()),
+                Some((Err(reason), _)) => Rereading::Refused(reason),
                 None => Rereading::BodyOnly(extractor.extract(&stored.article)),
             }
         }
+    }
+}
+
+/// Reads a stored article's bytes again: the file's own, or an item's
+/// self-contained form, either of which holds one article.
+fn read_one(bytes: &[u8], name: &str, fallback: jiff::civil::Date) -> Result<Article, String> {
+    let mut entries = article::read_file(bytes, name, fallback).map_err(|r| r.to_string())?;
+    match (entries.pop(), entries.is_empty()) {
+        (Some(entry), true) => entry.article.map_err(|r| r.to_string()),
+        (_, false) => Err(format!(
+            "now reads as a file of {} articles; ingest the file again to record them",
+            entries.len() + 1
+        )),
+        (None, _) => Err("holds no article".to_owned()),
     }
 }
 
@@ -305,6 +319,7 @@ mod tests {
             .write(|w| {
                 let file = FileVersion {
                     path: "/a.txt",
+                    item: "",
                     name: "a.txt",
                     meta: FileMeta {
                         size: 1,

@@ -65,6 +65,8 @@ impl Format {
 pub struct Extracted {
     /// The file as given.
     pub file: String,
+    /// The article's id inside a file of many, or `None`.
+    pub item: Option<String>,
     /// The article read from it.
     pub article: Article,
     /// Its claims.
@@ -77,6 +79,9 @@ pub struct Extracted {
 #[derive(Serialize)]
 struct ExtractedView<'a> {
     file: &'a str,
+    item: Option<&'a str>,
+    title: Option<&'a str>,
+    url: Option<&'a str>,
     date: String,
     date_source: &'static str,
     claims: Vec<ClaimView<'a>>,
@@ -117,6 +122,9 @@ pub fn extracted_json(results: &[Extracted], out: &mut impl Write) -> io::Result
         .iter()
         .map(|r| ExtractedView {
             file: &r.file,
+            item: r.item.as_deref(),
+            title: r.article.title.as_deref(),
+            url: r.article.url.as_deref(),
             date: r.article.date.to_string(),
             date_source: r.article.date_source.as_str(),
             claims: r.claims.iter().map(|c| claim_view(c, &r.unknown)).collect(),
@@ -130,11 +138,18 @@ pub fn extracted_text(results: &[Extracted], out: &mut impl Write) -> io::Result
     for r in results {
         writeln!(
             out,
-            "{}  date {} ({})",
+            "{}{}  date {} ({})",
             r.file,
+            r.item.as_deref().map(|i| format!(" #{i}")).unwrap_or_default(),
             r.article.date,
             r.article.date_source.as_str()
         )?;
+        if let Some(title) = &r.article.title {
+            writeln!(out, "  title: {title}")?;
+        }
+        if let Some(url) = &r.article.url {
+            writeln!(out, "  url: {url}")?;
+        }
         if r.claims.is_empty() {
             writeln!(out, "  no claims")?;
         }
@@ -158,6 +173,67 @@ pub fn extracted_text(results: &[Extracted], out: &mut impl Write) -> io::Result
                 c.venue,
                 c.evidence
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// What the reader made of one article of a file, for `read`.
+#[derive(Debug, Clone)]
+pub struct ReadArticle {
+    /// The file as given.
+    pub file: String,
+    /// The article's id inside a file of many, or `None`.
+    pub item: Option<String>,
+    /// The article.
+    pub article: Article,
+}
+
+#[derive(Serialize)]
+struct ReadView<'a> {
+    file: &'a str,
+    item: Option<&'a str>,
+    title: Option<&'a str>,
+    date: String,
+    date_source: &'static str,
+    url: Option<&'a str>,
+    body: &'a str,
+}
+
+/// Writes what the reader made of each article as a JSON list.
+pub fn read_json(articles: &[ReadArticle], out: &mut impl Write) -> io::Result<()> {
+    let views: Vec<ReadView> = articles
+        .iter()
+        .map(|r| ReadView {
+            file: &r.file,
+            item: r.item.as_deref(),
+            title: r.article.title.as_deref(),
+            date: r.article.date.to_string(),
+            date_source: r.article.date_source.as_str(),
+            url: r.article.url.as_deref(),
+            body: &r.article.body,
+        })
+        .collect();
+    json(&views, out)
+}
+
+/// Writes what the reader made of each article for a person: a header of
+/// fields, then the body as it reaches the extractor.
+pub fn read_text(articles: &[ReadArticle], out: &mut impl Write) -> io::Result<()> {
+    for (i, r) in articles.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let a = &r.article;
+        let none = "-";
+        writeln!(out, "file:  {}", r.file)?;
+        writeln!(out, "item:  {}", r.item.as_deref().unwrap_or(none))?;
+        writeln!(out, "title: {}", a.title.as_deref().unwrap_or(none))?;
+        writeln!(out, "date:  {} ({})", a.date, a.date_source.as_str())?;
+        writeln!(out, "url:   {}", a.url.as_deref().unwrap_or(none))?;
+        writeln!(out, "body:")?;
+        for line in a.body.lines() {
+            writeln!(out, "  {line}")?;
         }
     }
     Ok(())

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_article_text.sql"),
     include_str!("../migrations/0003_outbox.sql"),
     include_str!("../migrations/0004_changes_clustered.sql"),
+    include_str!("../migrations/0005_items.sql"),
 ];
 
 /// WAL pages between checkpoints while catching up: 256 MiB of log at 4 KiB
@@ -95,7 +96,11 @@ impl StoreError {
 pub struct FileVersion<'a> {
     /// The file's canonical path.
     pub path: &'a str,
-    /// Its name, used as the article's name.
+    /// The article's id inside a file of many (a feed item's), `""` when
+    /// the file is one article.
+    pub item: &'a str,
+    /// Its name, used as the article's name (for an item, the file's name
+    /// and the item's id).
     pub name: &'a str,
     /// Its metadata when read.
     pub meta: FileMeta,
@@ -501,7 +506,7 @@ impl Store {
         };
         Ok(Counts {
             articles: count("articles")?,
-            files: count("files")?,
+            files: count("(SELECT DISTINCT path FROM files)")?,
             claims: count("claims")?,
             positions: count("positions")?,
             changes: count("changes")?,
@@ -718,33 +723,22 @@ impl Writer<'_> {
         }
 
         let previous: Option<i64> = tx
-            .prepare_cached("SELECT article_id FROM files WHERE path = ?1")?
-            .query_row([file.path], |r| r.get(0))
+            .prepare_cached("SELECT article_id FROM files WHERE path = ?1 AND item = ?2")?
+            .query_row([file.path, file.item], |r| r.get(0))
             .optional()?;
         tx.prepare_cached(
-            "INSERT INTO files (path, name, article_id, size, mtime_ns, inode)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (path) DO UPDATE SET name = ?2, article_id = ?3, size = ?4, mtime_ns = ?5, inode = ?6",
+            "INSERT INTO files (path, item, name, article_id, size, mtime_ns, inode)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (path, item) DO UPDATE SET name = ?3, article_id = ?4, size = ?5, mtime_ns = ?6, inode = ?7",
         )?
-        .execute(params![file.path, file.name, article_id, file.meta.size, file.meta.mtime_ns, file.meta.inode])?;
+        .execute(params![file.path, file.item, file.name, article_id, file.meta.size, file.meta.mtime_ns, file.meta.inode])?;
         tx.prepare_cached("DELETE FROM rejected WHERE path = ?1")?
             .execute([file.path])?;
 
         // The path held other content before: that version is gone unless
         // another file still holds it.
         if let Some(old) = previous.filter(|&old| old != article_id) {
-            mark_article(tx, old, Mark::Moved)?;
-            let still_held = tx
-                .prepare_cached("SELECT 1 FROM files WHERE article_id = ?1")?
-                .query_row([old], |_| Ok(()))
-                .optional()?
-                .is_some();
-            if still_held {
-                refresh_name(tx, old)?;
-            } else {
-                tx.execute("DELETE FROM claims WHERE article_id = ?1", [old])?;
-                tx.execute("DELETE FROM articles WHERE id = ?1", [old])?;
-            }
+            release(tx, old)?;
         }
         // A smaller file name holding known content renames the article,
         // which can move it in the timeline.
@@ -752,6 +746,35 @@ impl Writer<'_> {
             mark_article(tx, article_id, Mark::Moved)?;
         }
         Ok(content.is_some())
+    }
+
+    /// Records that the file at `path`, with this metadata, was read whole as
+    /// a file of `items` articles (each recorded by [`Writer::record`] with
+    /// its item id), so that it is not read again until it changes. What the
+    /// path held as a single article before is replaced; items of earlier
+    /// versions stay, since a feed that drops an item retracts nothing.
+    pub fn record_source(
+        &mut self,
+        path: &str,
+        meta: FileMeta,
+        items: usize,
+    ) -> Result<(), StoreError> {
+        let tx = &self.tx;
+        tx.prepare_cached(
+            "INSERT INTO sources (path, items, size, mtime_ns, inode) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (path) DO UPDATE SET items = ?2, size = ?3, mtime_ns = ?4, inode = ?5",
+        )?
+        .execute(params![path, items, meta.size, meta.mtime_ns, meta.inode])?;
+        tx.prepare_cached("DELETE FROM rejected WHERE path = ?1")?
+            .execute([path])?;
+        let whole: Option<i64> = tx
+            .prepare_cached("DELETE FROM files WHERE path = ?1 AND item = '' RETURNING article_id")?
+            .query_row([path], |r| r.get(0))
+            .optional()?;
+        if let Some(old) = whole {
+            release(tx, old)?;
+        }
+        Ok(())
     }
 
     /// Records that a file could not be ingested, so that it is not retried
@@ -815,7 +838,8 @@ impl Writer<'_> {
     ) -> Result<Vec<StoredArticle>, StoreError> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT a.id, a.name, a.hash, a.date, a.date_source, a.title, t.raw, t.body,
-                 (SELECT f.mtime_ns FROM files f WHERE f.article_id = a.id ORDER BY f.name, f.path LIMIT 1)
+                 (SELECT f.mtime_ns FROM files f WHERE f.article_id = a.id ORDER BY f.name, f.path LIMIT 1),
+                 a.url
              FROM articles a LEFT JOIN article_text t ON t.article_id = a.id
              WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
         )?;
@@ -855,7 +879,7 @@ impl Writer<'_> {
                     date_source,
                     title: r.get(5)?,
                     body,
-                    url: None,
+                    url: r.get(9)?,
                 },
                 text,
                 fallback_date,
@@ -890,12 +914,13 @@ impl Writer<'_> {
             )?
             .execute(params![id, raw])?;
         }
-        let (name, hash, date, source, title): (String, Vec<u8>, String, String, Option<String>) =
-            tx.prepare_cached(
-                "SELECT name, hash, date, date_source, title FROM articles WHERE id = ?1",
+        type Row = (String, Vec<u8>, String, String, Option<String>, Option<String>);
+        let (name, hash, date, source, title, url): Row = tx
+            .prepare_cached(
+                "SELECT name, hash, date, date_source, title, url FROM articles WHERE id = ?1",
             )?
             .query_row([id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
             })
             .optional()?
             .ok_or_else(|| StoreError::Invalid(format!("no article has id {id}")))?;
@@ -905,19 +930,30 @@ impl Writer<'_> {
         if old == reading.claims
             && (old_date, source.as_str(), &title) == (a.date, a.date_source.as_str(), &a.title)
         {
+            // A new reader may find an address the old one missed; that
+            // moves nothing in the timeline.
+            if url != a.url {
+                tx.prepare_cached("UPDATE articles SET url = ?2 WHERE id = ?1")?
+                    .execute(params![id, a.url])?;
+                return Ok(Reread {
+                    rewritten: true,
+                    ..Reread::default()
+                });
+            }
             return Ok(Reread::default());
         }
         mark_article(tx, id, Mark::Moved)?;
         tx.prepare_cached("DELETE FROM claims WHERE article_id = ?1")?
             .execute([id])?;
         tx.prepare_cached(
-            "UPDATE articles SET date = ?2, date_source = ?3, title = ?4 WHERE id = ?1",
+            "UPDATE articles SET date = ?2, date_source = ?3, title = ?4, url = ?5 WHERE id = ?1",
         )?
         .execute(params![
             id,
             a.date.to_string(),
             a.date_source.as_str(),
-            a.title
+            a.title,
+            a.url
         ])?;
         insert_claims(tx, id, a.date, &name, &hash, reading.claims)?;
         mark_article(tx, id, Mark::Moved)?;
@@ -1042,7 +1078,8 @@ fn enqueue(
 
 fn is_unchanged(conn: &Connection, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
     for sql in [
-        "SELECT 1 FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 AND inode = ?4",
+        "SELECT 1 FROM files WHERE path = ?1 AND item = '' AND size = ?2 AND mtime_ns = ?3 AND inode = ?4",
+        "SELECT 1 FROM sources WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 AND inode = ?4",
         "SELECT 1 FROM rejected WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 AND inode = ?4",
     ] {
         let seen = conn
@@ -1057,6 +1094,24 @@ fn is_unchanged(conn: &Connection, path: &str, meta: FileMeta) -> Result<bool, S
         }
     }
     Ok(false)
+}
+
+/// An article a file no longer holds: its report is gone (or renamed) for
+/// its leaders, and the article with it unless another file still holds it.
+fn release(tx: &Transaction, article_id: i64) -> Result<(), StoreError> {
+    mark_article(tx, article_id, Mark::Moved)?;
+    let still_held = tx
+        .prepare_cached("SELECT 1 FROM files WHERE article_id = ?1")?
+        .query_row([article_id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if still_held {
+        refresh_name(tx, article_id)?;
+    } else {
+        tx.execute("DELETE FROM claims WHERE article_id = ?1", [article_id])?;
+        tx.execute("DELETE FROM articles WHERE id = ?1", [article_id])?;
+    }
+    Ok(())
 }
 
 /// A report's place in the timeline: (date, name, hash).
@@ -1109,8 +1164,8 @@ fn insert_article(
 ) -> Result<i64, StoreError> {
     let a = content.article;
     tx.prepare_cached(
-        "INSERT INTO articles (hash, name, date, date_source, title, size, ingested_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO articles (hash, name, date, date_source, title, url, size, ingested_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         file.hash,
@@ -1118,7 +1173,8 @@ fn insert_article(
         a.date.to_string(),
         a.date_source.as_str(),
         a.title,
-        file.meta.size,
+        a.url,
+        content.raw.len(),
         now()
     ])?;
     let id = tx.last_insert_rowid();

@@ -36,6 +36,7 @@ const META: FileMeta = FileMeta {
 fn put(store: &mut Store, path: &str, hash: &[u8], day: i8, claims: &[Claim]) -> Vec<LeaderChange> {
     let file = FileVersion {
         path,
+        item: "",
         name: path.trim_start_matches('/'),
         meta: META,
         hash,
@@ -116,6 +117,7 @@ fn batches_derived_later_equal_articles_derived_one_by_one() {
             for (path, hash, day, claims) in &reports {
                 let file = FileVersion {
                     path,
+                    item: "",
                     name: path.trim_start_matches('/'),
                     meta: META,
                     hash,
@@ -255,6 +257,7 @@ fn deriving_batches_of_late_articles_equals_replaying_everything() {
             for (path, hash, day, c) in &reports {
                 let file = FileVersion {
                     path,
+                    item: "",
                     name: path.trim_start_matches('/'),
                     meta: META,
                     hash,
