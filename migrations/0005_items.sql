@@ -32,3 +32,9 @@ CREATE TABLE sources (
     mtime_ns INTEGER NOT NULL,
     inode    INTEGER NOT NULL
 );
+
+-- An alert says where its change was found, as the change log does.
+ALTER TABLE outbox ADD COLUMN url TEXT;
+ALTER TABLE outbox ADD COLUMN title TEXT;
+ALTER TABLE outbox ADD COLUMN file TEXT;
+ALTER TABLE outbox ADD COLUMN item TEXT;

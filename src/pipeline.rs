@@ -626,7 +626,7 @@ fn record_items(
 }
 
 fn log_changes(changes: &[LeaderChange]) {
-    for LeaderChange { leader, change } in changes {
+    for LeaderChange { leader, change, .. } in changes {
         info!(
             leader = %leader,
             venue = %change.venue,

@@ -140,7 +140,10 @@ pub fn extracted_text(results: &[Extracted], out: &mut impl Write) -> io::Result
             out,
             "{}{}  date {} ({})",
             r.file,
-            r.item.as_deref().map(|i| format!(" #{i}")).unwrap_or_default(),
+            r.item
+                .as_deref()
+                .map(|i| format!(" #{i}"))
+                .unwrap_or_default(),
             r.article.date,
             r.article.date_source.as_str()
         )?;
@@ -314,6 +317,7 @@ fn positions_markdown(positions: &[LeaderPosition], out: &mut impl Write) -> io:
             |LeaderPosition {
                  leader,
                  position: p,
+                 ..
              }| {
                 vec![
                     table::md(leader),
@@ -367,6 +371,7 @@ pub fn positions_text(positions: &[LeaderPosition], out: &mut impl Write) -> io:
     for LeaderPosition {
         leader,
         position: p,
+        ..
     } in positions
     {
         writeln!(
@@ -903,16 +908,20 @@ pub fn reindex_json(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     }
     fn changes(list: &[LeaderChange]) -> Vec<ReindexChangeView<'_>> {
         list.iter()
-            .map(|LeaderChange { leader, change: c }| ReindexChangeView {
-                leader,
-                venue: &c.venue,
-                kind: c.kind.as_str(),
-                from: c.from.map(|s| s.as_str()),
-                to: c.to.as_str(),
-                date: c.date.to_string(),
-                article: &c.article,
-                evidence: &c.evidence,
-            })
+            .map(
+                |LeaderChange {
+                     leader, change: c, ..
+                 }| ReindexChangeView {
+                    leader,
+                    venue: &c.venue,
+                    kind: c.kind.as_str(),
+                    from: c.from.map(|s| s.as_str()),
+                    to: c.to.as_str(),
+                    date: c.date.to_string(),
+                    article: &c.article,
+                    evidence: &c.evidence,
+                },
+            )
             .collect()
     }
     let view = ReindexView {
@@ -1024,7 +1033,10 @@ pub fn reindex_text(s: &Summary, out: &mut impl Write) -> io::Result<()> {
         s.changes_removed.len()
     )?;
     let change = |sign: char| {
-        move |out: &mut dyn Write, LeaderChange { leader, change: c }: &LeaderChange| {
+        move |out: &mut dyn Write,
+              LeaderChange {
+                  leader, change: c, ..
+              }: &LeaderChange| {
             writeln!(
                 out,
                 "  {sign} {}  {leader} {} {}: {} -> {}  ({})",

@@ -178,6 +178,22 @@ pub struct Reread {
     pub old_date: Option<Date>,
 }
 
+/// Where a report came from, so that a person can follow a claim to the
+/// original: the file, the item inside a file of many, the article's
+/// address and headline, each when known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// The path of the file holding the article (the first by name, when
+    /// several hold the same content).
+    pub file: Option<String>,
+    /// The article's id inside that file, for a file of many.
+    pub item: Option<String>,
+    /// The article's own address.
+    pub url: Option<String>,
+    /// Its headline.
+    pub title: Option<String>,
+}
+
 /// A change with its leader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeaderChange {
@@ -185,6 +201,8 @@ pub struct LeaderChange {
     pub leader: String,
     /// The change.
     pub change: Change,
+    /// Where the report that made it came from.
+    pub source: Source,
 }
 
 /// A position with its leader.
@@ -194,6 +212,8 @@ pub struct LeaderPosition {
     pub leader: String,
     /// The position.
     pub position: Position,
+    /// Where the report that set it came from.
+    pub source: Source,
 }
 
 /// A rejected file.
@@ -473,6 +493,23 @@ impl Store {
         Ok(diff::derive(&reports(&self.conn, leader)?))
     }
 
+    /// Where each step of a timeline came from, in step order.
+    pub fn sources(&self, steps: &[diff::Step]) -> Result<Vec<Source>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SOURCE_COLUMNS} FROM articles a WHERE a.date = ?1 AND a.name = ?2
+             ORDER BY a.hash LIMIT 1"
+        ))?;
+        steps
+            .iter()
+            .map(|s| {
+                Ok(stmt
+                    .query_row(params![s.date.to_string(), s.article], |r| source_at(r, 0))
+                    .optional()?
+                    .unwrap_or_default())
+            })
+            .collect()
+    }
+
     /// Every leader with at least one claim.
     pub fn leaders(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
@@ -537,7 +574,8 @@ impl Store {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT id, key, attempts, leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
+                "SELECT id, key, attempts, leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff,
+                     url, title, file, item
                  FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT 1",
             )?
             .query_row([], |r| {
@@ -557,10 +595,17 @@ impl Store {
                         r.get::<_, String>(11)?,
                         r.get::<_, String>(12)?,
                     ),
+                    Source {
+                        url: r.get(13)?,
+                        title: r.get(14)?,
+                        file: r.get(15)?,
+                        item: r.get(16)?,
+                    },
                 ))
             })
             .optional()?;
-        let Some(((id, key, attempts), (leader, venue, kind, from, to, date), rest)) = row else {
+        let Some(((id, key, attempts), (leader, venue, kind, from, to, date), rest, source)) = row
+        else {
             return Ok(None);
         };
         let (article, previous_article, evidence, diff) = rest;
@@ -582,6 +627,7 @@ impl Store {
                     evidence,
                     diff,
                 },
+                source,
             },
         }))
     }
@@ -914,13 +960,27 @@ impl Writer<'_> {
             )?
             .execute(params![id, raw])?;
         }
-        type Row = (String, Vec<u8>, String, String, Option<String>, Option<String>);
+        type Row = (
+            String,
+            Vec<u8>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        );
         let (name, hash, date, source, title, url): Row = tx
             .prepare_cached(
                 "SELECT name, hash, date, date_source, title, url FROM articles WHERE id = ?1",
             )?
             .query_row([id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
             })
             .optional()?
             .ok_or_else(|| StoreError::Invalid(format!("no article has id {id}")))?;
@@ -993,8 +1053,8 @@ impl Writer<'_> {
         let added = {
             let mut stmt = self.tx.prepare(&format!(
                 "SELECT n.leader, n.venue, n.kind, n.from_stance, n.to_stance, n.date, n.article,
-                        n.previous_article, n.evidence, n.diff
-                 FROM main.changes n
+                        n.previous_article, n.evidence, n.diff, {SOURCE_COLUMNS}
+                 FROM main.changes n LEFT JOIN articles a ON a.hash = n.hash
                  WHERE NOT EXISTS (SELECT 1 FROM temp.changes_before o WHERE {same})
                  ORDER BY n.date, n.article, n.hash, n.leader, n.seq"
             ))?;
@@ -1004,8 +1064,8 @@ impl Writer<'_> {
         let removed = {
             let mut stmt = self.tx.prepare(&format!(
                 "SELECT o.leader, o.venue, o.kind, o.from_stance, o.to_stance, o.date, o.article,
-                        o.previous_article, o.evidence, ''
-                 FROM temp.changes_before o
+                        o.previous_article, o.evidence, '', {SOURCE_COLUMNS}
+                 FROM temp.changes_before o LEFT JOIN articles a ON a.hash = o.hash
                  WHERE NOT EXISTS (SELECT 1 FROM main.changes n WHERE {same})
                  ORDER BY o.date, o.article, o.hash, o.leader, o.seq"
             ))?;
@@ -1053,10 +1113,12 @@ fn enqueue(
     hash: &[u8],
     seq: usize,
     c: &Change,
+    source: &Source,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO outbox (key, leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff, enqueued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+        "INSERT INTO outbox (key, leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff, enqueued_at,
+             url, title, file, item)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT (key) DO NOTHING",
     )?
     .execute(params![
@@ -1071,9 +1133,39 @@ fn enqueue(
         c.previous_article,
         c.evidence,
         c.diff,
-        now()
+        now(),
+        source.url,
+        source.title,
+        source.file,
+        source.item
     ])?;
     Ok(())
+}
+
+/// The columns of a [`Source`] for the article `a`, read by [`source_at`].
+const SOURCE_COLUMNS: &str = "a.url, a.title,
+    (SELECT f.path FROM files f WHERE f.article_id = a.id ORDER BY f.name, f.path LIMIT 1),
+    (SELECT NULLIF(f.item, '') FROM files f WHERE f.article_id = a.id ORDER BY f.name, f.path LIMIT 1)";
+
+/// The [`Source`] in a row's [`SOURCE_COLUMNS`] from column `i` on.
+fn source_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Source> {
+    Ok(Source {
+        url: r.get(i)?,
+        title: r.get(i + 1)?,
+        file: r.get(i + 2)?,
+        item: r.get(i + 3)?,
+    })
+}
+
+/// Where the article with this content hash came from.
+fn source_of(tx: &Transaction, hash: &[u8]) -> Result<Source, StoreError> {
+    Ok(tx
+        .prepare_cached(&format!(
+            "SELECT {SOURCE_COLUMNS} FROM articles a WHERE a.hash = ?1"
+        ))?
+        .query_row([hash], |r| source_at(r, 0))
+        .optional()?
+        .unwrap_or_default())
 }
 
 fn is_unchanged(conn: &Connection, path: &str, meta: FileMeta) -> Result<bool, StoreError> {
@@ -1274,23 +1366,28 @@ fn refresh_name(tx: &Transaction, article_id: i64) -> Result<bool, StoreError> {
 /// The current positions (of one leader, or all), by leader and venue.
 fn positions(conn: &Connection, leader: Option<&str>) -> Result<Vec<LeaderPosition>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT leader, venue, stance, since, last_seen, article, evidence
-             FROM positions WHERE (?1 IS NULL OR leader = ?1) ORDER BY leader, venue",
+        &format!("SELECT p.leader, p.venue, p.stance, p.since, p.last_seen, p.article, p.evidence, {SOURCE_COLUMNS}
+             FROM positions p LEFT JOIN articles a ON a.id =
+                 (SELECT id FROM articles WHERE date = p.since AND name = p.article ORDER BY hash LIMIT 1)
+             WHERE (?1 IS NULL OR p.leader = ?1) ORDER BY p.leader, p.venue"),
     )?;
     let rows = stmt.query_map([leader], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
+            (
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ),
+            source_at(r, 7)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (leader, venue, stance, since, last_seen, article, evidence) = row?;
+        let ((leader, venue, stance, since, last_seen, article, evidence), source) = row?;
         out.push(LeaderPosition {
             leader,
             position: Position {
@@ -1301,6 +1398,7 @@ fn positions(conn: &Connection, leader: Option<&str>) -> Result<Vec<LeaderPositi
                 article,
                 evidence,
             },
+            source,
         });
     }
     Ok(out)
@@ -1311,17 +1409,20 @@ fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<Vec<LeaderChange>
     // One statement per filter, not `(?1 IS NULL OR leader = ?1)`: SQLite
     // plans a statement once, and that form keeps it off the leader's index
     // (a scan of every change instead of one leader's range).
-    let select = "SELECT leader, venue, kind, from_stance, to_stance, date, article, previous_article, evidence, diff
-         FROM changes";
+    let select = format!(
+        "SELECT c.leader, c.venue, c.kind, c.from_stance, c.to_stance, c.date, c.article, c.previous_article, c.evidence, c.diff,
+             {SOURCE_COLUMNS}
+         FROM changes c LEFT JOIN articles a ON a.hash = c.hash"
+    );
     let sql = match (&filter.leader, filter.since) {
         (Some(_), _) => format!(
-            "{select} WHERE leader = ?1 AND (?2 IS NULL OR date >= ?2) ORDER BY date, article, hash, seq"
+            "{select} WHERE c.leader = ?1 AND (?2 IS NULL OR c.date >= ?2) ORDER BY c.date, c.article, c.hash, c.seq"
         ),
         (None, Some(_)) => format!(
-            "{select} WHERE ?1 IS NULL AND date >= ?2 ORDER BY date, article, hash, leader, seq"
+            "{select} WHERE ?1 IS NULL AND c.date >= ?2 ORDER BY c.date, c.article, c.hash, c.leader, c.seq"
         ),
         (None, None) => format!(
-            "{select} WHERE ?1 IS NULL AND ?2 IS NULL ORDER BY date, article, hash, leader, seq"
+            "{select} WHERE ?1 IS NULL AND ?2 IS NULL ORDER BY c.date, c.article, c.hash, c.leader, c.seq"
         ),
     };
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -1331,7 +1432,7 @@ fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<Vec<LeaderChange>
 }
 
 /// Rows of (leader, venue, kind, from_stance, to_stance, date, article,
-/// previous_article, evidence, diff) as changes.
+/// previous_article, evidence, diff, [`SOURCE_COLUMNS`]) as changes.
 fn read_changes(mut rows: rusqlite::Rows) -> Result<Vec<LeaderChange>, StoreError> {
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
@@ -1351,6 +1452,7 @@ fn read_changes(mut rows: rusqlite::Rows) -> Result<Vec<LeaderChange>, StoreErro
                 evidence: r.get(8)?,
                 diff: r.get(9)?,
             },
+            source: source_at(r, 10)?,
         });
     }
     Ok(out)

@@ -7,6 +7,7 @@ use jiff::civil::date;
 use super::*;
 use crate::diff::{derive, Derived, Report};
 use crate::extract::{Mark, MarkKind};
+use crate::store::Source;
 
 use Stance::{Proposes as P, Rejects as R};
 
@@ -60,6 +61,7 @@ fn changes() -> Vec<LeaderChange> {
         .map(|change| LeaderChange {
             leader: "putin".to_string(),
             change,
+            source: Source::default(),
         })
         .collect()
 }
@@ -71,6 +73,7 @@ fn positions() -> Vec<LeaderPosition> {
         .map(|position| LeaderPosition {
             leader: "putin".to_string(),
             position,
+            source: Source::default(),
         })
         .collect()
 }
@@ -496,6 +499,7 @@ mod alert {
                 evidence: "Putin invited \"Zelensky\" to Istanbul.".into(),
                 diff: "-a\n+b\n".into(),
             },
+            source: Source::default(),
         };
         let mut log = Vec::new();
         render_changes(

@@ -306,12 +306,14 @@ fn write_changes(
         ])?;
         if !known.contains(&change_key(&c)) {
             added += 1;
+            let source = source_of(tx, hash)?;
             if outbox {
-                enqueue(tx, leader, hash, seq, &c)?;
+                enqueue(tx, leader, hash, seq, &c, &source)?;
             }
             on_change(LeaderChange {
                 leader: leader.to_string(),
                 change: c,
+                source,
             });
         }
     }

@@ -500,6 +500,7 @@ fn an_alert_commits_with_its_change_or_not_at_all() {
     let claims = [claim("putin", Stance::Proposes, "kyiv")];
     let file = FileVersion {
         path: "/a",
+        item: "",
         name: "a",
         meta: META,
         hash: b"h1",
