@@ -832,3 +832,153 @@ fn a_database_from_the_future_is_refused() {
     let err = Store::open(&path).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
 }
+
+/// Records one version of a file of many articles: each `(item, hash, day,
+/// claims)` as an item, then the file as read whole, as the pipeline does.
+fn put_items(store: &mut Store, path: &str, meta: FileMeta, items: &[(&str, &[u8], i8, &[Claim])]) {
+    store
+        .write(|w| {
+            for &(item, hash, day, claims) in items {
+                let name = format!("{}#{item}", path.trim_start_matches('/'));
+                let file = FileVersion {
+                    path,
+                    item,
+                    name: &name,
+                    meta,
+                    hash,
+                };
+                let mut a = article(day);
+                a.url = Some(format!("https://wire.example/{item}"));
+                a.title = Some(format!("Story {item}"));
+                let content = (!w.has_content(hash)?).then_some(Content {
+                    raw: hash,
+                    article: &a,
+                    claims,
+                });
+                w.record(&file, content)?;
+            }
+            w.record_source(path, meta, items.len())?;
+            w.derive(&mut |_| {})?;
+            Ok(())
+        })
+        .expect("record items");
+}
+
+fn venues_of(s: &Store, leader: &str) -> Vec<(String, Stance)> {
+    s.positions()
+        .expect("positions")
+        .into_iter()
+        .filter(|p| p.leader == leader)
+        .map(|p| (p.position.venue, p.position.stance))
+        .collect()
+}
+
+#[test]
+fn a_file_of_many_articles_keeps_each_item_and_knows_its_version() {
+    let mut s = Store::in_memory().expect("db");
+    let doha = [claim("erdogan", Stance::Proposes, "doha")];
+    let rome = [claim("erdogan", Stance::Proposes, "rome")];
+    put_items(
+        &mut s,
+        "/wire.rss",
+        META,
+        &[("a", b"i1", 2, &doha), ("b", b"i2", 3, &rome)],
+    );
+    let counts = s.counts().expect("counts");
+    assert_eq!(
+        (counts.articles, counts.files),
+        (2, 1),
+        "two articles, one file"
+    );
+    assert!(
+        s.is_unchanged("/wire.rss", META).expect("check"),
+        "the version read whole is known"
+    );
+    let newer = FileMeta {
+        mtime_ns: 2,
+        ..META
+    };
+    assert!(!s.is_unchanged("/wire.rss", newer).expect("check"));
+
+    let positions = s.positions().expect("positions");
+    let rome_source = &positions
+        .iter()
+        .find(|p| p.position.venue == "rome")
+        .expect("rome")
+        .source;
+    assert_eq!(
+        rome_source,
+        &Source {
+            file: Some("/wire.rss".into()),
+            item: Some("b".into()),
+            url: Some("https://wire.example/b".into()),
+            title: Some("Story b".into()),
+        }
+    );
+    let changes = s.changes(&ChangeFilter::default()).expect("changes");
+    assert!(
+        changes.iter().all(|c| c.source.item.is_some()),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn a_rewritten_feed_corrects_changed_items_and_retracts_none_it_dropped() {
+    let mut s = Store::in_memory().expect("db");
+    let doha = [claim("erdogan", Stance::Proposes, "doha")];
+    let rome = [claim("erdogan", Stance::Proposes, "rome")];
+    let rome_rejected = [claim("erdogan", Stance::Rejects, "rome")];
+    put_items(
+        &mut s,
+        "/wire.rss",
+        META,
+        &[("a", b"i1", 2, &doha), ("b", b"i2", 3, &rome)],
+    );
+    // Item a is gone from the feed; b was corrected.
+    let newer = FileMeta {
+        mtime_ns: 2,
+        ..META
+    };
+    put_items(
+        &mut s,
+        "/wire.rss",
+        newer,
+        &[("b", b"i3", 3, &rome_rejected)],
+    );
+    assert_eq!(
+        venues_of(&s, "erdogan"),
+        [
+            ("doha".to_string(), Stance::Proposes),
+            ("rome".to_string(), Stance::Rejects)
+        ],
+        "the dropped item still stands; the corrected one replaced its old version"
+    );
+    assert_eq!(
+        s.counts().expect("counts").articles,
+        2,
+        "the old version of b is gone"
+    );
+}
+
+#[test]
+fn a_file_that_becomes_a_feed_replaces_the_article_it_was() {
+    let mut s = Store::in_memory().expect("db");
+    put(
+        &mut s,
+        "/news",
+        b"whole",
+        1,
+        &[claim("putin", Stance::Proposes, "minsk")],
+    );
+    let newer = FileMeta {
+        mtime_ns: 2,
+        ..META
+    };
+    let rome = [claim("putin", Stance::Proposes, "rome")];
+    put_items(&mut s, "/news", newer, &[("a", b"i1", 2, &rome)]);
+    assert_eq!(
+        venues_of(&s, "putin"),
+        [("rome".to_string(), Stance::Proposes)]
+    );
+    assert_eq!(s.counts().expect("counts").articles, 1);
+}

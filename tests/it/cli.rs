@@ -129,10 +129,40 @@ fn extract_reads_a_folder_as_ingest_does() {
     assert_eq!(headers, expected, "text output:\n{text}");
 }
 
+/// An RSS feed whose items are these texts, as plain-text descriptions.
+fn feed_of(texts: &[String]) -> String {
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let items: String = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            format!(
+                "<item><guid>story-{i}</guid><title>Story {i}</title><description>{}</description></item>\n",
+                escape(t)
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Wire</title><link>https://wire.example/</link>\n{items}</channel></rss>\n"
+    )
+}
+
 #[test]
 fn every_ingest_order_gives_the_same_positions_and_changes() {
-    let files: Vec<String> = seed_files()
+    // Four seeds as files, the fifth as a feed item, beside a copy of the
+    // third as a second item: items and files are reports alike.
+    let seeds = seed_files();
+    let read = |p: &Path| std::fs::read_to_string(p).expect("seed");
+    let feeds = tempfile::tempdir().expect("tempdir");
+    let feed = feeds.path().join("wire.rss");
+    std::fs::write(&feed, feed_of(&[read(&seeds[4]), read(&seeds[2])])).expect("feed");
+    let files: Vec<String> = seeds[..4]
         .iter()
+        .chain([&feed])
         .map(|p| p.display().to_string())
         .collect();
     let mut expected: Option<(Value, Value)> = None;
