@@ -6,6 +6,7 @@ mod cli;
 mod daemon;
 mod docs;
 mod faults;
+mod formats;
 mod fresh_machine;
 mod fuse;
 mod fuzz;
