@@ -735,8 +735,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             report::render_changes(format, &changes, style, &marks, &mut out)?;
         }
         Command::Timeline { leader, output } => {
-            let derived = config.open_for_reading()?.timeline(&leader)?;
-            report::render_timeline(output.format(), &leader, &derived.steps, &mut out)?;
+            let store = config.open_for_reading()?;
+            let derived = store.timeline(&leader)?;
+            let sources = store.sources(&derived.steps)?;
+            let steps: Vec<_> = derived.steps.into_iter().zip(sources).collect();
+            report::render_timeline(output.format(), &leader, &steps, &mut out)?;
         }
         Command::Report { html } => {
             let store = config.open_for_reading()?;
@@ -749,12 +752,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     positions: positions
                         .iter()
                         .filter(|p| p.leader == leader)
-                        .map(|p| p.position.clone())
+                        .map(|p| (p.position.clone(), p.source.clone()))
                         .collect(),
                     changes: changes
                         .iter()
                         .filter(|c| c.leader == leader)
-                        .map(|c| c.change.clone())
+                        .map(|c| (c.change.clone(), c.source.clone()))
                         .collect(),
                     leader,
                 });

@@ -5,8 +5,12 @@
 //!
 //! Pure: [`render`] writes plain values that `cli` collected from the store
 //! to `&mut impl Write`; it reads no clock, no file and no database. Every
-//! text that can come from an article (evidence, file names, ids) is written
-//! through [`Esc`], so it is text in HTML and in SVG, never markup.
+//! text that can come from an article (evidence, file names, ids, headlines,
+//! addresses) is written through [`Esc`], so it is text in HTML and in SVG,
+//! never markup. Each position and change links to its article's own page
+//! when the article states an http(s) address ([`report::is_web_url`]); a
+//! link is followed only when clicked, so the page still loads nothing from
+//! elsewhere.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
@@ -17,7 +21,8 @@ use jiff::Timestamp;
 
 use crate::diff::{Change, ChangeKind, Position};
 use crate::extract::Stance;
-use crate::store::{Counts, DatedClaim};
+use crate::report;
+use crate::store::{Counts, DatedClaim, Source};
 
 /// Everything the report shows.
 #[derive(Debug, Clone)]
@@ -40,10 +45,12 @@ pub struct LeaderData {
     pub leader: String,
     /// Every claim, historical ones included, in timeline order.
     pub claims: Vec<DatedClaim>,
-    /// The current position, by venue.
-    pub positions: Vec<Position>,
-    /// The leader's change log, oldest first.
-    pub changes: Vec<Change>,
+    /// The current position, by venue, each with where the report that set
+    /// it came from.
+    pub positions: Vec<(Position, Source)>,
+    /// The leader's change log, oldest first, each change with where the
+    /// report that made it came from.
+    pub changes: Vec<(Change, Source)>,
 }
 
 /// Writes the report as one HTML page.
@@ -198,7 +205,7 @@ fn section(l: &LeaderData, anchor: &str, out: &mut impl Write) -> io::Result<()>
     let reversals = l
         .changes
         .iter()
-        .filter(|c| c.kind == ChangeKind::Reversed)
+        .filter(|(c, _)| c.kind == ChangeKind::Reversed)
         .count();
     let mut summary = plural(l.claims.len(), "claim", "claims");
     if historical > 0 {
@@ -261,7 +268,7 @@ fn match_rings(l: &LeaderData) -> Rings<'_> {
     }
     let mut by_claim = HashMap::new();
     let mut unmatched = Vec::new();
-    for change in &l.changes {
+    for (change, _) in &l.changes {
         let key = (
             change.date,
             change.article.as_str(),
@@ -466,7 +473,7 @@ fn chart(l: &LeaderData, rings: &Rings, out: &mut impl Write) -> io::Result<()> 
 
     // The position held on each venue, from one change to the next.
     let mut by_venue: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
-    for c in &l.changes {
+    for (c, _) in &l.changes {
         by_venue.entry(c.venue.as_str()).or_default().push(c);
     }
     for (venue, cs) in &by_venue {
@@ -609,7 +616,26 @@ fn mark_title(c: &DatedClaim, change: Option<&Change>) -> String {
     t
 }
 
-fn positions(positions: &[Position], out: &mut impl Write) -> io::Result<()> {
+/// Where an article can be found, as HTML: its headline, linked to its own
+/// page when it states a web address; an address of any other kind is
+/// shown as text, never a link. Empty when neither is known.
+fn source_html(s: &Source) -> String {
+    let (url, title) = (report::known(&s.url), report::known(&s.title));
+    match url {
+        Some(url) if report::is_web_url(url) => format!(
+            "<a class=\"source-link\" href=\"{}\" rel=\"noreferrer\">{}</a>",
+            Esc(url),
+            Esc(title.unwrap_or(url))
+        ),
+        _ => {
+            let title = title.map(|t| format!("<span class=\"source-title\">{}</span>", Esc(t)));
+            let url = url.map(|u| format!("<span class=\"source-url\">{}</span>", Esc(u)));
+            title.into_iter().chain(url).collect::<Vec<_>>().join(" ")
+        }
+    }
+}
+
+fn positions(positions: &[(Position, Source)], out: &mut impl Write) -> io::Result<()> {
     if positions.is_empty() {
         return writeln!(
             out,
@@ -621,11 +647,15 @@ fn positions(positions: &[Position], out: &mut impl Write) -> io::Result<()> {
         "<div class=\"table-wrap\"><table class=\"positions\">\n<thead><tr><th>Venue</th><th>Stance</th>\
          <th>Since</th><th>Last seen</th><th>Article</th><th>Evidence</th></tr></thead>\n<tbody>"
     )?;
-    for p in positions {
+    for (p, source) in positions {
+        let source = match source_html(source) {
+            s if s.is_empty() => s,
+            s => format!("<br>{s}"),
+        };
         writeln!(
             out,
             "<tr><td class=\"venue\">{}</td><td class=\"st\">{}</td><td class=\"date\" data-label=\"since\">{}</td>\
-             <td class=\"date\" data-label=\"last seen\">{}</td><td class=\"file\"><code>{}</code></td>\
+             <td class=\"date\" data-label=\"last seen\">{}</td><td class=\"file\"><code>{}</code>{source}</td>\
              <td class=\"evidence\">{}</td></tr>",
             Esc(&p.venue),
             stance_badge(p.stance),
@@ -638,12 +668,12 @@ fn positions(positions: &[Position], out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "</tbody></table></div>")
 }
 
-fn changes(changes: &[Change], out: &mut impl Write) -> io::Result<()> {
+fn changes(changes: &[(Change, Source)], out: &mut impl Write) -> io::Result<()> {
     if changes.is_empty() {
         return writeln!(out, "<p class=\"empty\">No changes.</p>");
     }
     writeln!(out, "<ol class=\"changes\">")?;
-    for c in changes {
+    for (c, source) in changes {
         let kind = c.kind.as_str();
         let from = match c.from {
             Some(s) => stance_badge(s),
@@ -671,6 +701,10 @@ fn changes(changes: &[Change], out: &mut impl Write) -> io::Result<()> {
             "<p class=\"source\">article <code>{}</code>",
             Esc(&c.article)
         )?;
+        let source = source_html(source);
+        if !source.is_empty() {
+            write!(out, " &middot; {source}")?;
+        }
         if let Some(previous) = &c.previous_article {
             write!(out, " &middot; previously <code>{}</code>", Esc(previous))?;
         }
@@ -970,6 +1004,9 @@ li.change.reversed { border-left-color: var(--ink); }
 .kind.reversed { background: var(--ink); border-color: var(--ink); color: #fff; }
 blockquote.evidence { margin: .45rem 0; padding: 0 0 0 12px; border-left: 3px solid var(--line); color: #33404e; }
 .source { margin: .25rem 0 0; font-size: .82rem; color: var(--muted); }
+.source-link { color: var(--blue); overflow-wrap: anywhere; }
+.source-title { color: var(--ink); }
+.source-url { overflow-wrap: anywhere; }
 pre.diff { margin: .2rem 0 0; padding: 6px 0; background: var(--panel); border: 1px solid var(--line); border-radius: 6px;
   font-size: .8rem; line-height: 1.5; overflow-x: auto; }
 pre.diff span { display: block; padding: 0 12px; }
@@ -1063,9 +1100,21 @@ mod tests {
         }
     }
 
-    /// putin: proposes moscow (a.txt), a historical istanbul claim, then
-    /// rejects moscow (b&c<1>.txt, evidence with markup); zelensky: one
-    /// claim.
+    /// The source of b&c<1>.txt: a web address and a headline with quotes,
+    /// markup and ampersands.
+    fn hostile_source() -> Source {
+        Source {
+            file: Some("/news/b&c<1>.txt".into()),
+            item: None,
+            url: Some("https://example.org/a?x=1&y=\"2\"<b>".into()),
+            title: Some("Putin's \"no\" <b>& more</b>".into()),
+        }
+    }
+
+    /// putin: proposes moscow (a.txt, no source known), a historical
+    /// istanbul claim, then rejects moscow (b&c<1>.txt, evidence with
+    /// markup, a hostile source); zelensky: one claim, whose article states
+    /// a `javascript:` address.
     fn sample() -> ReportData {
         let hostile = "He said <script>alert(\"x\")</script> & 'no' to Moscow";
         let a = claim(
@@ -1089,27 +1138,38 @@ mod tests {
         h.claim.historical = true;
         let b = claim(2, 0, "b&c<1>.txt", 20, Stance::Rejects, "moscow", hostile);
         let changes = vec![
-            change(ChangeKind::New, None, &a),
-            change(ChangeKind::Reversed, Some(Stance::Proposes), &b),
+            (change(ChangeKind::New, None, &a), Source::default()),
+            (
+                change(ChangeKind::Reversed, Some(Stance::Proposes), &b),
+                hostile_source(),
+            ),
         ];
         let putin = LeaderData {
             leader: "putin".into(),
-            positions: vec![Position {
-                venue: "moscow".into(),
-                stance: Stance::Rejects,
-                since: b.date,
-                last_seen: b.date,
-                article: b.article.clone(),
-                evidence: hostile.into(),
-            }],
+            positions: vec![(
+                Position {
+                    venue: "moscow".into(),
+                    stance: Stance::Rejects,
+                    since: b.date,
+                    last_seen: b.date,
+                    article: b.article.clone(),
+                    evidence: hostile.into(),
+                },
+                hostile_source(),
+            )],
             claims: vec![a, h, b],
             changes,
         };
         let z = claim(3, 0, "z.txt", 5, Stance::Proposes, "kyiv", "Come to Kyiv.");
+        let script = Source {
+            url: Some("javascript:alert(1)".into()),
+            title: Some("Kyiv <i>invites</i>".into()),
+            ..Source::default()
+        };
         let zelensky = LeaderData {
             leader: "zelensky".into(),
             positions: Vec::new(),
-            changes: vec![change(ChangeKind::New, None, &z)],
+            changes: vec![(change(ChangeKind::New, None, &z), script)],
             claims: vec![z],
         };
         ReportData {
@@ -1230,13 +1290,68 @@ mod tests {
     #[test]
     fn the_page_is_self_contained() {
         let page = html(&sample());
-        for needle in [
-            "http:", "https:", "<script", "<link", "<img", "@import", "url(",
-        ] {
+        for needle in ["<script", "<link", "<img", "@import", "url(", "src="] {
             assert!(!page.contains(needle), "{needle}");
         }
+        // The only addresses are the sources' links, followed when clicked.
+        let links = "<a class=\"source-link\" href=\"https:";
+        assert_eq!(count(&page, "https:"), count(&page, links));
+        assert!(!page.contains("http:"));
         assert!(page.starts_with("<!DOCTYPE html>"));
         assert!(page.trim_end().ends_with("</html>"));
+    }
+
+    #[test]
+    fn positions_and_changes_link_to_their_source() {
+        let page = html(&sample());
+        let link = "<a class=\"source-link\" \
+            href=\"https://example.org/a?x=1&amp;y=&quot;2&quot;&lt;b&gt;\" rel=\"noreferrer\">\
+            Putin&#39;s &quot;no&quot; &lt;b&gt;&amp; more&lt;/b&gt;</a>";
+        // The position's and the reversal's, each once.
+        assert_eq!(count(&page, link), 2, "{page}");
+        assert!(page.contains(&format!(
+            "<td class=\"file\"><code>b&amp;c&lt;1&gt;.txt</code><br>{link}</td>"
+        )));
+        assert!(page.contains(&format!(
+            "article <code>b&amp;c&lt;1&gt;.txt</code> &middot; {link} &middot; previously"
+        )));
+        // A change with no source known shows its article alone.
+        assert!(page.contains("article <code>a.txt</code></p>"));
+    }
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        let page = html(&sample());
+        assert!(!page.contains("href=\"javascript"), "{page}");
+        assert!(page.contains(
+            "article <code>z.txt</code> &middot; <span class=\"source-title\">Kyiv &lt;i&gt;invites&lt;/i&gt;</span> \
+             <span class=\"source-url\">javascript:alert(1)</span></p>"
+        ));
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript://example.org/%0aalert(1)",
+            "data:text/html,<b>x</b>",
+            "file:///etc/passwd",
+            "//example.org/a",
+            "/news/a",
+            "https:///a",
+            "https://example.org/a\nb",
+        ] {
+            let s = Source {
+                url: Some(url.into()),
+                ..Source::default()
+            };
+            assert!(!source_html(&s).contains("<a "), "{url:?}");
+        }
+        let s = Source {
+            url: Some("HTTP://example.org/a".into()),
+            ..Source::default()
+        };
+        assert_eq!(
+            source_html(&s),
+            "<a class=\"source-link\" href=\"HTTP://example.org/a\" rel=\"noreferrer\">HTTP://example.org/a</a>"
+        );
+        assert_eq!(source_html(&Source::default()), "");
     }
 
     #[test]

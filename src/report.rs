@@ -20,7 +20,7 @@ use crate::diff::{ReportClaim, Step};
 use crate::extract::{Claim, Mark, Stance};
 use crate::pipeline::Tally;
 use crate::reindex::{ArticleClaim, Summary};
-use crate::store::{Alert, Counts, LeaderChange, LeaderPosition, OutboxCounts, Rejection};
+use crate::store::{Alert, Counts, LeaderChange, LeaderPosition, OutboxCounts, Rejection, Source};
 
 use table::Markup;
 
@@ -265,10 +265,15 @@ struct PositionView<'a> {
     last_seen: String,
     article: &'a str,
     evidence: &'a str,
+    url: Option<&'a str>,
+    title: Option<&'a str>,
+    file: Option<&'a str>,
+    item: Option<&'a str>,
 }
 
-/// The CSV columns of [`PositionView`], in field order.
-const POSITION_COLUMNS: [&str; 7] = [
+/// The CSV columns of [`PositionView`], in field order: the source's last,
+/// so that a reader of the older columns by position still finds them.
+const POSITION_COLUMNS: [&str; 11] = [
     "leader",
     "venue",
     "stance",
@@ -276,10 +281,15 @@ const POSITION_COLUMNS: [&str; 7] = [
     "last_seen",
     "article",
     "evidence",
+    "url",
+    "title",
+    "file",
+    "item",
 ];
 
 fn position_view(lp: &LeaderPosition) -> PositionView<'_> {
     let p = &lp.position;
+    let s = &lp.source;
     PositionView {
         leader: &lp.leader,
         venue: &p.venue,
@@ -288,7 +298,90 @@ fn position_view(lp: &LeaderPosition) -> PositionView<'_> {
         last_seen: p.last_seen.to_string(),
         article: &p.article,
         evidence: &p.evidence,
+        url: s.url.as_deref(),
+        title: s.title.as_deref(),
+        file: s.file.as_deref(),
+        item: s.item.as_deref(),
     }
+}
+
+/// Whether `url` may become a link: an absolute http(s) address with a
+/// host, and nothing a browser would strip or a terminal act on. Any other
+/// scheme (`javascript:`, `data:`, `file:`) or a relative address is shown
+/// as text only.
+pub fn is_web_url(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        && !rest.is_empty()
+        && !rest.starts_with('/')
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// A source's field when it says something: trimmed, never empty.
+pub(crate) fn known(field: &Option<String>) -> Option<&str> {
+    field.as_deref().map(str::trim).filter(|f| !f.is_empty())
+}
+
+/// `text` on one terminal line: line breaks and tabs become spaces, other
+/// control characters (an escape sequence in a hostile headline) are shown
+/// escaped instead of acted on.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What the text formats add to an article's name so that a person can
+/// find the original: its address and headline, as `url "title"`.
+///
+/// `None` for an article that is a file of its own and states no address
+/// (a `.txt` file): the name already leads to it, and output that showed
+/// only the name stays as it was. An item of a file of many is named
+/// `file#item` already, so its item id is not repeated; its headline tells
+/// it apart from the file's other articles.
+fn source_text(s: &Source) -> Option<String> {
+    let url = known(&s.url);
+    if url.is_none() && known(&s.item).is_none() {
+        return None;
+    }
+    let title = known(&s.title).map(|t| format!("\"{}\"", one_line(t)));
+    let parts: Vec<String> = url.map(one_line).into_iter().chain(title).collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// An article's name for Markdown: a link to its address when that is a web
+/// address.
+fn md_article(name: &str, s: &Source) -> String {
+    match known(&s.url).filter(|u| is_web_url(u)) {
+        Some(url) => table::md_link(&table::md(name), url),
+        None => table::md(name),
+    }
+}
+
+/// What Markdown shows of a source besides the linked name, escaped: the
+/// headline in italics, and an address that is not a web address as text.
+fn md_source_notes(s: &Source) -> Vec<String> {
+    let title = known(&s.title).map(|t| format!("*{}*", table::md(t)));
+    let other = known(&s.url)
+        .filter(|u| !is_web_url(u))
+        .map(|u| table::md(&one_line(u)));
+    title.into_iter().chain(other).collect()
+}
+
+/// A Markdown table cell with an article's name and its source.
+fn md_article_cell(name: &str, s: &Source) -> String {
+    std::iter::once(md_article(name, s))
+        .chain(md_source_notes(s))
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 /// Writes the position table in `format`.
@@ -317,7 +410,7 @@ fn positions_markdown(positions: &[LeaderPosition], out: &mut impl Write) -> io:
             |LeaderPosition {
                  leader,
                  position: p,
-                 ..
+                 source,
              }| {
                 vec![
                     table::md(leader),
@@ -325,7 +418,7 @@ fn positions_markdown(positions: &[LeaderPosition], out: &mut impl Write) -> io:
                     p.stance.as_str().to_string(),
                     p.since.to_string(),
                     p.last_seen.to_string(),
-                    table::md(&p.article),
+                    md_article_cell(&p.article, source),
                     table::md(&p.evidence),
                 ]
             },
@@ -346,7 +439,9 @@ fn positions_markdown(positions: &[LeaderPosition], out: &mut impl Write) -> io:
     )
 }
 
-/// Writes the position table for a person.
+/// Writes the position table for a person: each position's line, its
+/// evidence under it, and where the article can be found when its name is
+/// not all there is to go by ([`source_text`]).
 pub fn positions_text(positions: &[LeaderPosition], out: &mut impl Write) -> io::Result<()> {
     if positions.is_empty() {
         return writeln!(out, "no positions yet");
@@ -371,7 +466,7 @@ pub fn positions_text(positions: &[LeaderPosition], out: &mut impl Write) -> io:
     for LeaderPosition {
         leader,
         position: p,
-        ..
+        source,
     } in positions
     {
         writeln!(
@@ -386,6 +481,9 @@ pub fn positions_text(positions: &[LeaderPosition], out: &mut impl Write) -> io:
             "",
             p.evidence
         )?;
+        if let Some(source) = source_text(source) {
+            writeln!(out, "{:leader_w$}  source: {source}", "")?;
+        }
     }
     Ok(())
 }
@@ -402,10 +500,14 @@ struct ChangeView<'a> {
     previous_article: Option<&'a str>,
     evidence: &'a str,
     diff: &'a str,
+    url: Option<&'a str>,
+    title: Option<&'a str>,
+    file: Option<&'a str>,
+    item: Option<&'a str>,
 }
 
-/// The CSV columns of [`ChangeView`], in field order.
-const CHANGE_COLUMNS: [&str; 10] = [
+/// The CSV columns of [`ChangeView`], in field order (the source's last).
+const CHANGE_COLUMNS: [&str; 14] = [
     "leader",
     "venue",
     "kind",
@@ -416,10 +518,15 @@ const CHANGE_COLUMNS: [&str; 10] = [
     "previous_article",
     "evidence",
     "diff",
+    "url",
+    "title",
+    "file",
+    "item",
 ];
 
 fn change_view(lc: &LeaderChange) -> ChangeView<'_> {
     let c = &lc.change;
+    let s = &lc.source;
     ChangeView {
         leader: &lc.leader,
         venue: &c.venue,
@@ -431,6 +538,10 @@ fn change_view(lc: &LeaderChange) -> ChangeView<'_> {
         previous_article: c.previous_article.as_deref(),
         evidence: &c.evidence,
         diff: &c.diff,
+        url: s.url.as_deref(),
+        title: s.title.as_deref(),
+        file: s.file.as_deref(),
+        item: s.item.as_deref(),
     }
 }
 
@@ -455,9 +566,12 @@ pub fn render_changes(
 }
 
 /// The changes in runs of one report each (the log is ordered by report).
+/// Two articles of one name and date are two reports: their sources differ.
 fn by_report(changes: &[LeaderChange]) -> impl Iterator<Item = &[LeaderChange]> {
-    changes
-        .chunk_by(|a, b| (a.change.date, &a.change.article) == (b.change.date, &b.change.article))
+    changes.chunk_by(|a, b| {
+        (a.change.date, &a.change.article, &a.source)
+            == (b.change.date, &b.change.article, &b.source)
+    })
 }
 
 /// The ANSI color of a stance: proposing is green, rejecting red.
@@ -488,7 +602,9 @@ pub fn alert_json(alert: &Alert, out: &mut impl Write) -> io::Result<()> {
 }
 
 /// Writes the change log for a person, like `git log`: oldest report
-/// first, one header per report (file name and date), then each change
+/// first, one header per report (file name, date, and where the article
+/// can be found when its name is not all there is to go by:
+/// [`source_text`]), then each change
 /// with its evidence and the diff of the leader's position. With color:
 /// the header yellow, the stances and the diff's lines green/red, and the
 /// evidence's venue, cue and leader marked.
@@ -513,6 +629,9 @@ pub fn changes_text(
             table::paint(&format!("report {}", first.article), "33", color)
         )?;
         writeln!(out, "Date:   {}", first.date)?;
+        if let Some(source) = source_text(&report[0].source) {
+            writeln!(out, "Source: {source}")?;
+        }
         for lc in report {
             let c = &lc.change;
             let from = match c.from {
@@ -570,7 +689,17 @@ fn changes_markdown(
     }
     for report in by_report(changes) {
         let first = &report[0].change;
-        writeln!(out, "\n## {} · {}", first.date, table::md(&first.article))?;
+        let source = &report[0].source;
+        writeln!(
+            out,
+            "\n## {} · {}",
+            first.date,
+            md_article(&first.article, source)
+        )?;
+        let notes = md_source_notes(source);
+        if !notes.is_empty() {
+            writeln!(out, "\n{}", notes.join(" · "))?;
+        }
         for lc in report {
             let c = &lc.change;
             let from = c.from.map_or("none", |s| s.as_str());
@@ -608,6 +737,10 @@ struct StepView<'a> {
     date: String,
     claims: Vec<StepClaimView<'a>>,
     summary: &'a str,
+    url: Option<&'a str>,
+    title: Option<&'a str>,
+    file: Option<&'a str>,
+    item: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -628,12 +761,16 @@ fn step_claims(claims: &[ReportClaim]) -> Vec<StepClaimView<'_>> {
         .collect()
 }
 
-fn step_view(s: &Step) -> StepView<'_> {
+fn step_view((s, src): &(Step, Source)) -> StepView<'_> {
     StepView {
         article: &s.article,
         date: s.date.to_string(),
         claims: step_claims(&s.claims),
         summary: &s.summary,
+        url: src.url.as_deref(),
+        title: src.title.as_deref(),
+        file: src.file.as_deref(),
+        item: src.item.as_deref(),
     }
 }
 
@@ -647,13 +784,19 @@ struct StepRow<'a> {
     stance: &'static str,
     evidence: &'a str,
     summary: &'a str,
+    url: Option<&'a str>,
+    title: Option<&'a str>,
+    file: Option<&'a str>,
+    item: Option<&'a str>,
 }
 
-/// The CSV columns of [`StepRow`], in field order.
-const STEP_COLUMNS: [&str; 6] = ["date", "article", "venue", "stance", "evidence", "summary"];
+/// The CSV columns of [`StepRow`], in field order (the source's last).
+const STEP_COLUMNS: [&str; 10] = [
+    "date", "article", "venue", "stance", "evidence", "summary", "url", "title", "file", "item",
+];
 
-fn step_rows(steps: &[Step]) -> impl Iterator<Item = StepRow<'_>> {
-    steps.iter().flat_map(|s| {
+fn step_rows(steps: &[(Step, Source)]) -> impl Iterator<Item = StepRow<'_>> {
+    steps.iter().flat_map(|(s, src)| {
         s.claims.iter().map(move |c| StepRow {
             date: s.date.to_string(),
             article: &s.article,
@@ -661,16 +804,22 @@ fn step_rows(steps: &[Step]) -> impl Iterator<Item = StepRow<'_>> {
             stance: c.stance.as_str(),
             evidence: &c.evidence,
             summary: &s.summary,
+            url: src.url.as_deref(),
+            title: src.title.as_deref(),
+            file: src.file.as_deref(),
+            item: src.item.as_deref(),
         })
     })
 }
 
-/// Writes `leader`'s timeline in `format`. CSV has one row per claim (a
-/// report can make several); the other formats one entry per report.
+/// Writes `leader`'s timeline in `format`: each report with where its
+/// article came from ([`crate::store::Store::sources`]). CSV has one row
+/// per claim (a report can make several); the other formats one entry per
+/// report.
 pub fn render_timeline(
     format: Format,
     leader: &str,
-    steps: &[Step],
+    steps: &[(Step, Source)],
     out: &mut impl Write,
 ) -> io::Result<()> {
     let views = steps.iter().map(step_view);
@@ -683,14 +832,18 @@ pub fn render_timeline(
     }
 }
 
-fn timeline_markdown(leader: &str, steps: &[Step], out: &mut impl Write) -> io::Result<()> {
+fn timeline_markdown(
+    leader: &str,
+    steps: &[(Step, Source)],
+    out: &mut impl Write,
+) -> io::Result<()> {
     writeln!(out, "# Timeline: {}\n", table::md(leader))?;
     if steps.is_empty() {
         return writeln!(out, "No reports give {} a claim.", table::md(leader));
     }
     let rows: Vec<Vec<String>> = steps
         .iter()
-        .map(|s| {
+        .map(|(s, source)| {
             let claims: Vec<String> = s
                 .claims
                 .iter()
@@ -705,7 +858,7 @@ fn timeline_markdown(leader: &str, steps: &[Step], out: &mut impl Write) -> io::
                 .collect();
             vec![
                 s.date.to_string(),
-                table::md(&s.article),
+                md_article_cell(&s.article, source),
                 claims.join("<br>"),
                 table::md_lines(&s.summary),
             ]
@@ -714,13 +867,22 @@ fn timeline_markdown(leader: &str, steps: &[Step], out: &mut impl Write) -> io::
     table::md_table(&["date", "article", "claims", "position after"], &rows, out)
 }
 
-/// Writes a leader's timeline for a person.
-pub fn timeline_text(leader: &str, steps: &[Step], out: &mut impl Write) -> io::Result<()> {
+/// Writes a leader's timeline for a person: each report's date and name,
+/// where its article can be found when the name is not all there is to go
+/// by ([`source_text`]), its claims and the position after it.
+pub fn timeline_text(
+    leader: &str,
+    steps: &[(Step, Source)],
+    out: &mut impl Write,
+) -> io::Result<()> {
     if steps.is_empty() {
         return writeln!(out, "no reports give {leader} a claim");
     }
-    for s in steps {
+    for (s, source) in steps {
         writeln!(out, "{}  {}", s.date, s.article)?;
+        if let Some(source) = source_text(source) {
+            writeln!(out, "  source: {source}")?;
+        }
         for c in &s.claims {
             writeln!(
                 out,

@@ -59,6 +59,35 @@ pub fn md(text: &str) -> String {
     out
 }
 
+/// A Markdown link showing `text` (already escaped with [`md`]) that leads
+/// to `url`. Nothing in the address can end the link, the table cell or
+/// the line early, or be read as markup: the characters an address may not
+/// hold (space, `|`, `<`, `` ` ``, control characters...) are
+/// percent-encoded, which leaves it the same address, and the parentheses
+/// and `&` it may hold are backslash-escaped, which CommonMark undoes.
+pub fn md_link(text: &str, url: &str) -> String {
+    let mut dest = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '(' | ')' | '&' => {
+                dest.push('\\');
+                dest.push(c);
+            }
+            'A'..='Z' | 'a'..='z' | '0'..='9' => dest.push(c),
+            '-' | '.' | '_' | '~' | ':' | '/' | '?' | '#' | '[' | ']' | '@' | '!' | '$' | '\''
+            | '*' | '+' | ',' | ';' | '=' | '%' => dest.push(c),
+            c if !c.is_ascii() && !c.is_control() && !c.is_whitespace() => dest.push(c),
+            c => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    dest.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+    }
+    format!("[{text}]({dest})")
+}
+
 /// Lines of `text`, each escaped, joined with `<br>`: a multi-line value in
 /// one table cell.
 pub fn md_lines(text: &str) -> String {

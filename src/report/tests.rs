@@ -78,6 +78,65 @@ fn positions() -> Vec<LeaderPosition> {
         .collect()
 }
 
+/// The timeline, no source known for any report.
+fn steps() -> Vec<(Step, Source)> {
+    putin()
+        .steps
+        .into_iter()
+        .map(|s| (s, Source::default()))
+        .collect()
+}
+
+/// Where b|1.txt came from: an item of a feed, with an address and a
+/// headline holding characters the formats must escape. (Nothing is known
+/// of a.txt.)
+fn feed_source() -> Source {
+    Source {
+        file: Some("/data/feeds/b.xml".into()),
+        item: Some("b-1".into()),
+        url: Some("https://example.org/news/minsk?id=1&lang=en(2)".into()),
+        title: Some("Minsk \"ready\" | *not* <now>".into()),
+    }
+}
+
+/// The source of an article by its name: [`feed_source`] for b|1.txt.
+fn source_of(article: &str) -> Source {
+    match article {
+        "b|1.txt" => feed_source(),
+        _ => Source::default(),
+    }
+}
+
+fn sourced_changes() -> Vec<LeaderChange> {
+    changes()
+        .into_iter()
+        .map(|c| LeaderChange {
+            source: source_of(&c.change.article),
+            ..c
+        })
+        .collect()
+}
+
+fn sourced_positions() -> Vec<LeaderPosition> {
+    positions()
+        .into_iter()
+        .map(|p| LeaderPosition {
+            source: source_of(&p.position.article),
+            ..p
+        })
+        .collect()
+}
+
+fn sourced_steps() -> Vec<(Step, Source)> {
+    steps()
+        .into_iter()
+        .map(|(s, _)| {
+            let source = source_of(&s.article);
+            (s, source)
+        })
+        .collect()
+}
+
 /// Marks every occurrence of the venue's capitalised name and of "come to"
 /// and "ready to host": a stand-in for the extractor's marks.
 fn marks(c: &LeaderChange) -> Vec<Mark> {
@@ -259,7 +318,7 @@ fn csv_columns_are_the_json_fields_in_order() {
         ),
         (
             &STEP_COLUMNS[..],
-            render(|o| render_timeline(Format::Csv, "putin", &putin().steps, o)),
+            render(|o| render_timeline(Format::Csv, "putin", &steps(), o)),
         ),
     ] {
         let first = text.lines().next().expect("header");
@@ -337,7 +396,7 @@ fn positions_and_timeline_as_markdown_tables() {
 | putin | moscow | rejects | 2026-01-02 | 2026-01-02 | b\\|1.txt | Putin said \"Moscow, no\" and \\*not\\* \\<now\\> \\| ever. |
 ";
     assert_eq!(got, want, "\n{got}");
-    let got = render(|o| render_timeline(Format::Markdown, "putin", &putin().steps, o));
+    let got = render(|o| render_timeline(Format::Markdown, "putin", &steps(), o));
     assert!(got.starts_with("# Timeline: putin\n\n| date | article | claims | position after |\n"));
     assert!(
         got.contains("| 2026-01-02 | b\\|1.txt | rejects **moscow**: “Putin said"),
@@ -356,7 +415,7 @@ fn positions_and_timeline_as_markdown_tables() {
 
 #[test]
 fn timeline_csv_has_a_row_per_claim() {
-    let text = render(|o| render_timeline(Format::Csv, "putin", &putin().steps, o));
+    let text = render(|o| render_timeline(Format::Csv, "putin", &steps(), o));
     let (_, rows) = read_csv(&text);
     let got: Vec<(&str, &str, &str)> = rows
         .iter()
@@ -499,7 +558,12 @@ mod alert {
                 evidence: "Putin invited \"Zelensky\" to Istanbul.".into(),
                 diff: "-a\n+b\n".into(),
             },
-            source: Source::default(),
+            source: Source {
+                file: Some("/data/feeds/c.xml".into()),
+                item: Some("c-3".into()),
+                url: Some("https://example.org/c".into()),
+                title: Some("Putin invites Zelensky".into()),
+            },
         };
         let mut log = Vec::new();
         render_changes(
@@ -531,5 +595,305 @@ mod alert {
         );
         let log: serde_json::Value = serde_json::from_slice(&log).expect("json");
         assert_eq!(alert, log[0]);
+        // Where the change came from, to click through to.
+        for (key, value) in [
+            ("url", "https://example.org/c"),
+            ("title", "Putin invites Zelensky"),
+            ("file", "/data/feeds/c.xml"),
+            ("item", "c-3"),
+        ] {
+            assert_eq!(alert[key], value, "{key}");
+        }
+    }
+}
+
+/// Tests of what every format shows of a report's source: one report
+/// ([`feed_source`]) with everything known, one with nothing.
+mod sources {
+    use super::*;
+
+    /// The text formats' rendering of [`feed_source`].
+    const SHOWN: &str =
+        "https://example.org/news/minsk?id=1&lang=en(2) \"Minsk \"ready\" | *not* <now>\"";
+
+    fn sourced_changes_in(format: Format) -> String {
+        render(|out| render_changes(format, &sourced_changes(), Style::default(), &marks, out))
+    }
+
+    #[test]
+    fn text_adds_a_source_line_only_when_there_is_more_than_the_name() {
+        // Changes: under the report's header, aligned with its date.
+        let plain = changes_in(Format::Text, false);
+        assert_eq!(
+            sourced_changes_in(Format::Text),
+            plain.replace(
+                "Date:   2026-01-02\n",
+                &format!("Date:   2026-01-02\nSource: {SHOWN}\n")
+            )
+        );
+        // Positions: under the evidence, aligned with it.
+        let got = render(|o| render_positions(Format::Text, &sourced_positions(), o));
+        let want = format!(
+            r#"leader  venue   stance    since       last_seen   article
+putin   minsk   proposes  2026-01-02  2026-01-02  b|1.txt
+        "Minsk is ready to host, Putin's aide said."
+        source: {SHOWN}
+putin   moscow  rejects   2026-01-02  2026-01-02  b|1.txt
+        "Putin said "Moscow, no"
+and *not* <now> | ever."
+        source: {SHOWN}
+"#
+        );
+        assert_eq!(got, want, "\n{got}");
+        let plain = render(|o| render_positions(Format::Text, &positions(), o));
+        assert_eq!(
+            plain,
+            want.replace(&format!("        source: {SHOWN}\n"), "")
+        );
+        // Timeline: under the report's line, as indented as "position after".
+        let got = render(|o| render_timeline(Format::Text, "putin", &sourced_steps(), o));
+        let plain = render(|o| render_timeline(Format::Text, "putin", &steps(), o));
+        assert_eq!(
+            got,
+            plain.replace(
+                "2026-01-02  b|1.txt\n",
+                &format!("2026-01-02  b|1.txt\n  source: {SHOWN}\n")
+            )
+        );
+        assert!(
+            plain.starts_with("2026-01-01  a.txt\n    proposes moscow:"),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn the_source_line_says_what_the_name_does_not() {
+        let line = |file: bool, item: Option<&str>, url: Option<&str>, title: Option<&str>| {
+            source_text(&Source {
+                file: file.then(|| "/data/a".to_string()),
+                item: item.map(str::to_string),
+                url: url.map(str::to_string),
+                title: title.map(str::to_string),
+            })
+        };
+        // A .txt file: its name leads to it; the output stays as it was.
+        assert_eq!(line(true, None, None, Some("Headline")), None);
+        assert_eq!(line(false, None, None, None), None);
+        // An item of a file of many: its headline tells it from the others.
+        assert_eq!(
+            line(true, Some("7"), None, Some("Headline")).as_deref(),
+            Some("\"Headline\"")
+        );
+        assert_eq!(line(true, Some("7"), None, None), None);
+        assert_eq!(
+            line(true, None, Some("https://example.org/a"), None).as_deref(),
+            Some("https://example.org/a")
+        );
+        // A blank field is no field.
+        assert_eq!(
+            line(true, Some("7"), Some("  "), Some(" Headline ")).as_deref(),
+            Some("\"Headline\"")
+        );
+        // Nothing in a headline or address acts on the terminal.
+        assert_eq!(
+            line(
+                true,
+                Some("7"),
+                Some("https://example.org/\x1b[2J"),
+                Some("Two\nlines\x1b]0;pwned\x07")
+            )
+            .as_deref(),
+            Some("https://example.org/\\u{1b}[2J \"Two lines\\u{1b}]0;pwned\\u{7}\"")
+        );
+    }
+
+    #[test]
+    fn json_and_jsonl_carry_the_source_or_null() {
+        let source_of = |v: &serde_json::Value| {
+            ["url", "title", "file", "item"].map(|k| v[k].as_str().map(str::to_string))
+        };
+        let full = |v: &serde_json::Value| {
+            assert_eq!(
+                source_of(v),
+                [
+                    feed_source().url,
+                    feed_source().title,
+                    feed_source().file,
+                    feed_source().item
+                ],
+                "{v}"
+            );
+        };
+        let none = |v: &serde_json::Value| {
+            for key in ["url", "title", "file", "item"] {
+                assert!(v.get(key).is_some_and(|f| f.is_null()), "{key}: {v}");
+            }
+        };
+        let list = |text: &str| -> Vec<serde_json::Value> {
+            serde_json::from_str(text).expect("JSON list")
+        };
+        let lines = |text: &str| -> Vec<serde_json::Value> {
+            text.lines()
+                .map(|l| serde_json::from_str(l).expect("JSON line"))
+                .collect()
+        };
+
+        let change_list = list(&sourced_changes_in(Format::Json));
+        assert_eq!(lines(&sourced_changes_in(Format::Jsonl)), change_list);
+        none(&change_list[0]);
+        full(&change_list[1]);
+        full(&change_list[2]);
+
+        let position_list = list(&render(|o| {
+            render_positions(Format::Json, &sourced_positions(), o)
+        }));
+        let jsonl = render(|o| render_positions(Format::Jsonl, &sourced_positions(), o));
+        assert_eq!(lines(&jsonl), position_list);
+        full(&position_list[0]);
+        let plain = list(&render(|o| render_positions(Format::Json, &positions(), o)));
+        none(&plain[0]);
+
+        let step_list = list(&render(|o| {
+            render_timeline(Format::Json, "putin", &sourced_steps(), o)
+        }));
+        let jsonl = render(|o| render_timeline(Format::Jsonl, "putin", &sourced_steps(), o));
+        assert_eq!(lines(&jsonl), step_list);
+        none(&step_list[0]);
+        full(&step_list[1]);
+    }
+
+    #[test]
+    fn csv_has_the_source_columns_last() {
+        let want = |row: &[String]| {
+            let n = row.len();
+            assert_eq!(
+                row[n - 4..],
+                [
+                    "https://example.org/news/minsk?id=1&lang=en(2)",
+                    "Minsk \"ready\" | *not* <now>",
+                    "/data/feeds/b.xml",
+                    "b-1"
+                ]
+            );
+        };
+        let blank = |row: &[String]| assert_eq!(row[row.len() - 4..], ["", "", "", ""]);
+
+        let (header, rows) = read_csv(&sourced_changes_in(Format::Csv));
+        assert_eq!(header[header.len() - 4..], ["url", "title", "file", "item"]);
+        assert_eq!(header, CHANGE_COLUMNS);
+        blank(&rows[0]);
+        want(&rows[1]);
+        want(&rows[2]);
+
+        let text = render(|o| render_positions(Format::Csv, &sourced_positions(), o));
+        let (header, rows) = read_csv(&text);
+        assert_eq!(header, POSITION_COLUMNS);
+        assert_eq!(header[header.len() - 4..], ["url", "title", "file", "item"]);
+        want(&rows[0]);
+
+        let text = render(|o| render_timeline(Format::Csv, "putin", &sourced_steps(), o));
+        let (header, rows) = read_csv(&text);
+        assert_eq!(header, STEP_COLUMNS);
+        assert_eq!(header[header.len() - 4..], ["url", "title", "file", "item"]);
+        blank(&rows[0]);
+        want(&rows[1]);
+        want(&rows[2]);
+    }
+
+    /// [`feed_source`]'s link and headline in Markdown.
+    const LINK: &str = r"[b\|1.txt](https://example.org/news/minsk?id=1\&lang=en\(2\))";
+    const TITLE: &str = r#"*Minsk "ready" \| \*not\* \<now\>*"#;
+
+    #[test]
+    fn markdown_links_the_name_and_shows_the_headline() {
+        let got = sourced_changes_in(Format::Markdown);
+        let plain = changes_in(Format::Markdown, false);
+        assert_eq!(
+            got,
+            plain.replace(
+                "## 2026-01-02 · b\\|1.txt\n",
+                &format!("## 2026-01-02 · {LINK}\n\n{TITLE}\n")
+            ),
+            "\n{got}"
+        );
+
+        let got = render(|o| render_positions(Format::Markdown, &sourced_positions(), o));
+        assert!(
+            got.contains(&format!(
+                "| putin | minsk | proposes | 2026-01-02 | 2026-01-02 | {LINK}<br>{TITLE} | Minsk"
+            )),
+            "\n{got}"
+        );
+        assert_eq!(got.lines().count(), 4, "header, rule, a row per position");
+
+        let got = render(|o| render_timeline(Format::Markdown, "putin", &sourced_steps(), o));
+        assert!(got.contains("| 2026-01-01 | a.txt | proposes"), "\n{got}");
+        assert!(
+            got.contains(&format!("| 2026-01-02 | {LINK}<br>{TITLE} | rejects")),
+            "\n{got}"
+        );
+    }
+
+    #[test]
+    fn markdown_links_only_web_addresses() {
+        let with_url = |url: &str| Source {
+            url: Some(url.into()),
+            title: Some("T".into()),
+            ..Source::default()
+        };
+        assert_eq!(
+            md_article_cell("a.txt", &with_url("javascript:alert(1)")),
+            "a.txt<br>*T*<br>javascript:alert(1)"
+        );
+        assert_eq!(
+            md_article_cell("a.txt", &with_url("[x](javascript:alert(1))")),
+            "a.txt<br>*T*<br>\\[x\\](javascript:alert(1))"
+        );
+        assert_eq!(
+            md_article_cell("a.txt", &with_url("https://example.org/a")),
+            "[a.txt](https://example.org/a)<br>*T*"
+        );
+        assert_eq!(md_article_cell("a.txt", &Source::default()), "a.txt");
+    }
+
+    #[test]
+    fn a_link_destination_cannot_break_out() {
+        assert_eq!(
+            table::md_link("a", "https://example.org/a b|c`d<e>f\"g\\h(i)&j"),
+            r"[a](https://example.org/a%20b%7Cc%60d%3Ce%3Ef%22g%5Ch\(i\)\&j)"
+        );
+        // Non-ASCII letters stay readable; control characters do not stay.
+        assert_eq!(
+            table::md_link("a", "https://example.org/Київ\u{85}\u{a0}"),
+            "[a](https://example.org/Київ%C2%85%C2%A0)"
+        );
+    }
+
+    #[test]
+    fn web_addresses_are_absolute_http_or_https() {
+        for url in [
+            "https://example.org/a",
+            "http://example.org",
+            "HTTPS://EXAMPLE.ORG/",
+        ] {
+            assert!(is_web_url(url), "{url}");
+        }
+        for url in [
+            "javascript:alert(1)",
+            "javascript://example.org/%0aalert(1)",
+            "data:text/html,x",
+            "file:///etc/passwd",
+            "ftp://example.org/a",
+            "//example.org/a",
+            "/a",
+            "https://",
+            "https:///a",
+            " https://example.org/a",
+            "https://example.org/a b",
+            "https://example.org/\na",
+            "",
+        ] {
+            assert!(!is_web_url(url), "{url:?}");
+        }
     }
 }

@@ -325,6 +325,9 @@ fn webhook_alerts_survive_refusals_and_a_restart_and_are_acknowledged_once() {
             .collect();
         assert!(fields.remove("idempotency_key"));
         assert_eq!(fields, expected);
+        // Where the change came from: a seed's file (a .txt file has no address).
+        assert!(r.body["file"].is_string(), "{}", r.body);
+        assert!(r.body["url"].is_null(), "{}", r.body);
         if r.status == 200 {
             *acknowledged.entry(key.to_string()).or_default() += 1;
         }

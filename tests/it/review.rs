@@ -2,6 +2,7 @@
 //! and `NO_COLOR`, and that progress never reaches piped output; the real
 //! binary on the seeds.
 
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -95,6 +96,49 @@ fn csv_parses_back_to_the_json_rows() {
     let text = stdout(&ws, &["timeline", "putin", "--format", "csv"]);
     let rows = csv::Reader::from_reader(text.as_bytes()).records().count();
     assert_eq!(rows, claims);
+}
+
+#[test]
+fn every_view_says_where_a_claim_came_from() {
+    let ws = seeded();
+    let timeline = ws.json(&["timeline", "putin", "--json"]);
+    let positions = ws.json(&["positions", "--json"]);
+    let changes = ws.json(&["changes", "--json"]);
+    let mut titled = 0;
+    for element in [&timeline, &positions, &changes]
+        .into_iter()
+        .flat_map(|list| list.as_array().expect("list"))
+    {
+        // A seed is a .txt file: the file holding it, its headline when it
+        // has one, no address and no item.
+        let article = element["article"].as_str().expect("article");
+        let file = element["file"].as_str().expect("file");
+        let held = std::fs::canonicalize(ws.dir.join(article)).expect("the article's file");
+        assert_eq!(Path::new(file), held, "{element}");
+        assert!(
+            element["url"].is_null() && element["item"].is_null(),
+            "{element}"
+        );
+        titled += usize::from(element["title"].is_string());
+    }
+    assert!(titled > 0, "no seed has a title");
+    // The text shows the name, which leads to the file: as it always did.
+    for cmd in [&["changes"][..], &["positions"], &["timeline", "putin"]] {
+        let text = stdout(&ws, cmd);
+        assert!(
+            !text.to_lowercase().contains("source: "),
+            "{cmd:?}:\n{text}"
+        );
+    }
+    // Markdown shows the headline under the name.
+    let title = positions
+        .as_array()
+        .expect("list")
+        .iter()
+        .find_map(|p| p["title"].as_str())
+        .expect("a position's article with a title");
+    let table = stdout(&ws, &["positions", "--format", "markdown"]);
+    assert!(table.contains(&format!("<br>*{title}*")), "{table}");
 }
 
 #[test]
