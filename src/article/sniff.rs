@@ -111,7 +111,7 @@ fn lossy_prefix(bytes: &[u8]) -> String {
 fn unsupported(b: &[u8]) -> Option<&'static str> {
     let at = |offset: usize, magic: &[u8]| b.get(offset..offset + magic.len()) == Some(magic);
     let kind = if at(0, b"%PDF-") {
-        "a PDF document"
+        "PDF"
     } else if at(0, b"\x89PNG\r\n\x1a\n") {
         "a PNG image"
     } else if at(0, b"\xFF\xD8\xFF") {
@@ -497,7 +497,7 @@ mod tests {
         let mut tar = vec![b'a'; 600];
         tar[257..263].copy_from_slice(b"ustar\0");
         let cases: Vec<(Vec<u8>, &str)> = vec![
-            (b"%PDF-1.7\n%\xE2\xE3".to_vec(), "a PDF document"),
+            (b"%PDF-1.7\n%\xE2\xE3".to_vec(), "PDF"),
             (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "a PNG image"),
             (b"\xFF\xD8\xFF\xE0\0\x10JFIF".to_vec(), "a JPEG image"),
             (b"GIF89a\x01\0".to_vec(), "a GIF image"),
