@@ -241,3 +241,70 @@ fn reindex_refuses_while_a_daemon_runs_on_the_state() {
     assert!(err.contains("reindex needs the state to itself"), "{err}");
     assert!(err.contains(&format!("pid {}", daemon.child.id())), "{err}");
 }
+
+/// The probe's sentence as a feed item and as a saved page, beside the
+/// fixtures of every other format.
+fn probes() -> [(&'static str, String); 2] {
+    let sentence = "Putin invited Zelensky to Mensk for peace talks, the Kremlin said.";
+    [
+        (
+            "probe.rss",
+            format!(
+                "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Wire</title>\
+                 <link>https://wire.example/</link>\n<item><guid>p1</guid><title>Mensk</title>\
+                 <link>https://wire.example/p1</link><pubDate>Mon, 02 Feb 2026 09:00:00 +0000</pubDate>\
+                 <description>&lt;p&gt;{sentence}&lt;/p&gt;</description></item>\n</channel></rss>\n"
+            ),
+        ),
+        (
+            "probe.html",
+            format!(
+                "<!DOCTYPE html><html><head><title>Mensk</title>\
+                 <meta property=\"article:published_time\" content=\"2026-02-03\"></head>\
+                 <body><nav><a href=\"/\">Home</a></nav><article><h1>Mensk</h1><p>{sentence}</p>\
+                 </article><footer>All rights reserved.</footer></body></html>\n"
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn pages_feed_items_and_exports_are_read_again_from_what_was_stored() {
+    let ws = Workspace::new();
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    for name in ["wire.rss", "news-page.html", "scraper.jsonl", "newsapi.json", "newsletter.eml"] {
+        std::fs::copy(fixtures.join(name), ws.dir.join(name)).expect("copy fixture");
+    }
+    for (name, text) in probes() {
+        std::fs::write(ws.dir.join(name), text).expect("probe");
+    }
+    ws.run(&["ingest"]);
+    let articles = ws.counts().0;
+    assert_eq!(articles, 3 + 1 + 3 + 2 + 1 + 2, "every item is an article");
+
+    // The same reader and lexicon: every article reads back as it was.
+    let same = ws.json(&["reindex", "--json"]);
+    assert_eq!(same["articles"], articles, "{same}");
+    assert_eq!(same["refused"], serde_json::json!([]), "{same}");
+    assert_eq!(claims(&same["claims_added"]), set(&[]), "{same}");
+    assert_eq!(claims(&same["claims_removed"]), set(&[]), "{same}");
+
+    // A lexicon that knows "Mensk": the item and the page give the claim,
+    // read from the stored copies (the files are gone).
+    for (name, _) in probes() {
+        std::fs::remove_file(ws.dir.join(name)).expect("remove probe");
+    }
+    let lexicon = ws.dir.parent().expect("tmp").join("lexicon.toml");
+    std::fs::write(&lexicon, LEXICON).expect("lexicon");
+    let lexicon = lexicon.display().to_string();
+    let edited = ws.json(&["reindex", "--json", "--lexicon", &lexicon]);
+    assert_eq!(
+        claims(&edited["claims_added"]),
+        set(&[
+            ("putin", "proposes", "minsk", "probe.html"),
+            ("putin", "proposes", "minsk", "probe.rss#p1"),
+        ]),
+        "{edited}"
+    );
+    assert!(has_position(&ws, "putin", "minsk"));
+}
