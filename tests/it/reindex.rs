@@ -272,7 +272,13 @@ fn probes() -> [(&'static str, String); 2] {
 fn pages_feed_items_and_exports_are_read_again_from_what_was_stored() {
     let ws = Workspace::new();
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
-    for name in ["wire.rss", "news-page.html", "scraper.jsonl", "newsapi.json", "newsletter.eml"] {
+    for name in [
+        "wire.rss",
+        "news-page.html",
+        "scraper.jsonl",
+        "newsapi.json",
+        "newsletter.eml",
+    ] {
         std::fs::copy(fixtures.join(name), ws.dir.join(name)).expect("copy fixture");
     }
     for (name, text) in probes() {
