@@ -1409,7 +1409,7 @@ fn collapse(s: &str) -> String {
 }
 
 /// `og:title`, else the story's `<h1>`, else `<title>` without the site's
-/// name.
+/// name; never the site's name alone.
 fn page_title(
     doc: &Document,
     metas: &FxHashMap<String, String>,
@@ -1426,7 +1426,7 @@ fn page_title(
     if let Some(t) = metas
         .get("og:title")
         .map(|t| collapse(t))
-        .filter(|t| !t.is_empty())
+        .filter(|t| !t.is_empty() && !site.is_name(t))
     {
         return Some(site.strip(&t, false));
     }
@@ -2415,6 +2415,14 @@ mod tests {
                 "Norland says yes",
             ),
             (title.to_owned(), String::new(), "Norland says yes"),
+            // An og:title that is only the site's name says nothing.
+            (
+                format!(
+                    "{site}<meta property=\"og:title\" content=\"The Harbour Courier\">{title}"
+                ),
+                String::new(),
+                "Norland says yes",
+            ),
         ];
         for (head, body, want) in cases {
             assert_eq!(
