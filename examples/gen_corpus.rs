@@ -1,7 +1,7 @@
 //! Writes a deterministic corpus of news-like articles for benchmarks.
 //!
 //! ```sh
-//! cargo run --release --example gen_corpus -- --out DIR --n N --seed S [--start K]
+//! cargo run --release --example gen_corpus -- --out DIR --n N --seed S [--start K] [--mix]
 //! cargo run --release --example gen_corpus -- --names lexicon/default.toml > names.txt
 //! ```
 //!
@@ -9,14 +9,22 @@
 //! files of `--n 100000`, and `--start K` writes articles K..K+N. `--names`
 //! prints every leader, official and venue name of a lexicon, one per line
 //! (the pattern list for the `rg` floor).
+//!
+//! `--mix` saves the same articles in the formats of issue 13: a fifth of
+//! the UTF-8 ones as news pages (`.html`), a tenth each as a one-item RSS
+//! feed (`.rss`), a JSON export (`.json`) and an email (`.eml`), the rest
+//! (and every binary or Windows-1252 one) as text. Still one article per
+//! file, so article counts compare with the text corpus's.
 
+// Shared with `benches/extract.rs`, which uses the rest of it.
+#[allow(dead_code)]
 mod corpus;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 fn usage() -> ! {
-    eprintln!("usage: gen_corpus --out DIR --n N [--seed S] [--start K] [--threads T]\n       gen_corpus --names LEXICON.toml");
+    eprintln!("usage: gen_corpus --out DIR --n N [--seed S] [--start K] [--threads T] [--mix]\n       gen_corpus --names LEXICON.toml");
     std::process::exit(2)
 }
 
@@ -25,6 +33,7 @@ fn main() {
     let mut n = None;
     let mut seed = 1u64;
     let mut start = 0u64;
+    let mut mix = false;
     let mut threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -35,6 +44,7 @@ fn main() {
             "--seed" => seed = value().parse().unwrap_or_else(|_| usage()),
             "--start" => start = value().parse().unwrap_or_else(|_| usage()),
             "--threads" => threads = value().parse().unwrap_or_else(|_| usage()),
+            "--mix" => mix = true,
             "--names" => {
                 names(&PathBuf::from(value()));
                 return;
@@ -51,17 +61,29 @@ fn main() {
     });
     let t0 = Instant::now();
     let threads = threads.max(1) as u64;
-    let totals: Vec<[u64; 4]> = std::thread::scope(|s| {
+    let totals: Vec<[u64; 9]> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let out = &out;
                 s.spawn(move || {
-                    // [bytes, utf8, cp1252, binary]
-                    let mut tally = [0u64; 4];
+                    // [bytes, utf8, cp1252, binary, text, html, rss, json, email]
+                    let mut tally = [0u64; 9];
                     let mut i = start + t;
                     while i < start + n {
-                        let (bytes, kind) = corpus::article(seed, i);
-                        let path = out.join(corpus::file_name(seed, i));
+                        let (bytes, kind, format) = if mix {
+                            corpus::mixed(seed, i)
+                        } else {
+                            let (bytes, kind) = corpus::article(seed, i);
+                            (bytes, kind, corpus::Format::Text)
+                        };
+                        tally[4 + match format {
+                            corpus::Format::Text => 0,
+                            corpus::Format::Html => 1,
+                            corpus::Format::Rss => 2,
+                            corpus::Format::Json => 3,
+                            corpus::Format::Email => 4,
+                        }] += 1;
+                        let path = out.join(corpus::file_name_as(seed, i, format));
                         if let Err(e) = std::fs::write(&path, &bytes) {
                             eprintln!("gen_corpus: cannot write {}: {e}", path.display());
                             std::process::exit(1);
@@ -80,9 +102,9 @@ fn main() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let mut sum = [0u64; 4];
+    let mut sum = [0u64; 9];
     for t in totals {
-        for k in 0..4 {
+        for k in 0..9 {
             sum[k] += t[k];
         }
     }
@@ -95,6 +117,12 @@ fn main() {
         sum[0] as f64 / 1e6,
         out.display()
     );
+    if mix {
+        eprintln!(
+            "gen_corpus: formats: {} text, {} HTML pages, {} RSS feeds, {} JSON exports, {} emails",
+            sum[4], sum[5], sum[6], sum[7], sum[8]
+        );
+    }
 }
 
 /// Prints the names of every leader, official and venue in a lexicon file.
