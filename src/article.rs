@@ -202,28 +202,47 @@ pub fn read(bytes: &[u8], fallback_date: Date) -> Result<Article, RejectReason> 
     let skip = if date_line.is_some() { first + 1 } else { 0 };
     let line_title = date_line.and_then(|(_, rest)| (!rest.is_empty()).then(|| rest.to_owned()));
 
-    let units = layout::assemble(lines().skip(skip));
-    let header = layout::header(&units, line_title.is_none());
-    let title = line_title.or_else(|| {
+    let stated = date_line
+        .and_then(|(d, _)| d)
+        .map(|d| (d, DateSource::DateLine));
+    Ok(lay_out(
+        lines().skip(skip),
+        line_title,
+        stated,
+        fallback_date,
+    ))
+}
+
+/// The layout of a text's lines into an [`Article`]: the title and date a
+/// date line or a format stated win over what the header area shows, and
+/// the fallback date comes last.
+fn lay_out<'a>(
+    lines: impl Iterator<Item = &'a str> + Clone,
+    title: Option<String>,
+    stated: Option<(Date, DateSource)>,
+    fallback_date: Date,
+) -> Article {
+    let units = layout::assemble(lines);
+    let header = layout::header(&units, title.is_none());
+    let title = title.or_else(|| {
         header
             .title
             .and_then(|i| units.get(i))
             .map(|u| u.text.clone())
     });
     let body = layout::body(&units, &header, title.as_deref());
-
-    let (date, date_source) = match (date_line.and_then(|(d, _)| d), header.date) {
-        (Some(d), _) => (d, DateSource::DateLine),
+    let (date, date_source) = match (stated, header.date) {
+        (Some(stated), _) => stated,
         (None, Some(d)) => (d, DateSource::Header),
         (None, None) => (fallback_date, DateSource::Mtime),
     };
-    Ok(Article {
+    Article {
         date,
         date_source,
         title,
         body,
         url: None,
-    })
+    }
 }
 
 /// Reads every article of a file: `name` is the file's name (its extension
@@ -306,25 +325,10 @@ pub(crate) fn finish(parts: Parts, fallback_date: Date) -> Result<Article, Rejec
     if text.trim().is_empty() && title.is_none() {
         return Err(RejectReason::Empty);
     }
-    let units = layout::assemble(text.split('\n').map(str::trim));
-    let header = layout::header(&units, title.is_none());
-    let title = title.or_else(|| {
-        header
-            .title
-            .and_then(|i| units.get(i))
-            .map(|u| u.text.clone())
-    });
-    let body = layout::body(&units, &header, title.as_deref());
-    let (date, date_source) = match (parts.date, header.date) {
-        (Some(d), _) => (d, DateSource::Metadata),
-        (None, Some(d)) => (d, DateSource::Header),
-        (None, None) => (fallback_date, DateSource::Mtime),
-    };
+    let stated = parts.date.map(|d| (d, DateSource::Metadata));
+    let lines = text.split('\n').map(str::trim);
     Ok(Article {
-        date,
-        date_source,
-        title,
-        body,
         url: parts.url.filter(|u| !u.trim().is_empty()),
+        ..lay_out(lines, title, stated, fallback_date)
     })
 }
