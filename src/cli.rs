@@ -313,7 +313,7 @@ pub enum Command {
 
 /// Validated settings shared by the commands: flags > environment > config
 /// file > defaults.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Config {
     dir: PathBuf,
     state: PathBuf,
@@ -558,11 +558,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 db: config.db.clone(),
                 alerts: config.alerts.clone(),
             };
-            let pipeline = config.pipeline()?;
             let rt = runtime()?;
             let ran = rt.block_on(async {
+                // Listening before the database is opened: a stop asked for
+                // while a locked database is waited for is a clean exit.
                 let shutdown = Shutdown::on(daemon::signal());
-                daemon::run(daemon, pipeline, shutdown, lock).await
+                let opening = config.clone();
+                let pipeline = tokio::select! {
+                    opened = tokio::task::spawn_blocking(move || opening.pipeline()) => opened??,
+                    _ = shutdown.wait() => {
+                        tracing::info!("shutdown requested while waiting for the database");
+                        return anyhow::Ok(());
+                    }
+                };
+                Ok(daemon::run(daemon, pipeline, shutdown, lock).await?)
             });
             // A transaction stuck past shutdown is left to roll back, as
             // after a crash, rather than wait for it without end.

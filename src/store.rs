@@ -813,26 +813,22 @@ impl Writer<'_> {
         .execute(params![path, items, meta.size, meta.mtime_ns, meta.inode])?;
         tx.prepare_cached("DELETE FROM rejected WHERE path = ?1")?
             .execute([path])?;
-        let whole: Option<i64> = tx
-            .prepare_cached("DELETE FROM files WHERE path = ?1 AND item = '' RETURNING article_id")?
-            .query_row([path], |r| r.get(0))
-            .optional()?;
-        if let Some(old) = whole {
-            release(tx, old)?;
-        }
-        Ok(())
+        release_whole(tx, path)
     }
 
     /// Records that a file could not be ingested, so that it is not retried
-    /// until it changes.
+    /// until it changes. What the path held as a single article before is
+    /// gone with the content (a file rewritten as something that is not an
+    /// article holds none, as a clean ingest of the folder would find);
+    /// items of a file of many stay, since a feed retracts nothing.
     pub fn reject(&mut self, path: &str, meta: FileMeta, reason: &str) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO rejected (path, reason, size, mtime_ns, inode, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (path) DO UPDATE SET reason = ?2, size = ?3, mtime_ns = ?4, inode = ?5, at = ?6",
-            )?
-            .execute(params![path, reason, meta.size, meta.mtime_ns, meta.inode, now()])?;
-        Ok(())
+        let tx = &self.tx;
+        tx.prepare_cached(
+            "INSERT INTO rejected (path, reason, size, mtime_ns, inode, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (path) DO UPDATE SET reason = ?2, size = ?3, mtime_ns = ?4, inode = ?5, at = ?6",
+        )?
+        .execute(params![path, reason, meta.size, meta.mtime_ns, meta.inode, now()])?;
+        release_whole(tx, path)
     }
 
     /// Re-derives the positions and changes of every marked leader, passing
@@ -1186,6 +1182,18 @@ fn is_unchanged(conn: &Connection, path: &str, meta: FileMeta) -> Result<bool, S
         }
     }
     Ok(false)
+}
+
+/// Forgets that `path` holds a single article, releasing it.
+fn release_whole(tx: &Transaction, path: &str) -> Result<(), StoreError> {
+    let whole: Option<i64> = tx
+        .prepare_cached("DELETE FROM files WHERE path = ?1 AND item = '' RETURNING article_id")?
+        .query_row([path], |r| r.get(0))
+        .optional()?;
+    match whole {
+        Some(old) => release(tx, old),
+        None => Ok(()),
+    }
 }
 
 /// An article a file no longer holds: its report is gone (or renamed) for

@@ -982,3 +982,55 @@ fn a_file_that_becomes_a_feed_replaces_the_article_it_was() {
     );
     assert_eq!(s.counts().expect("counts").articles, 1);
 }
+
+#[test]
+fn a_file_rewritten_as_something_else_no_longer_holds_its_article() {
+    let mut s = Store::in_memory().expect("db");
+    let minsk = [claim("putin", Stance::Proposes, "minsk")];
+    put(&mut s, "/a", b"text", 1, &minsk);
+    put(&mut s, "/copy", b"text", 1, &minsk);
+    put(
+        &mut s,
+        "/b",
+        b"other",
+        2,
+        &[claim("erdogan", Stance::Proposes, "ankara")],
+    );
+    put_items(
+        &mut s,
+        "/wire.rss",
+        META,
+        &[("x", b"i1", 3, &[claim("erdogan", Stance::Proposes, "doha")])],
+    );
+    let newer = FileMeta {
+        mtime_ns: 2,
+        ..META
+    };
+    let rejected_and_derived = |s: &mut Store, path: &str| {
+        s.write(|w| {
+            w.reject(path, newer, "the file is binary")?;
+            w.derive(&mut |_| {})
+        })
+        .expect("reject");
+    };
+    rejected_and_derived(&mut s, "/b");
+    assert_eq!(
+        venues_of(&s, "erdogan"),
+        [("doha".to_string(), Stance::Proposes)],
+        "the article b held is gone with it; the feed's item stands"
+    );
+    rejected_and_derived(&mut s, "/a");
+    assert_eq!(
+        venues_of(&s, "putin"),
+        [("minsk".to_string(), Stance::Proposes)],
+        "a copy elsewhere keeps the article"
+    );
+    rejected_and_derived(&mut s, "/wire.rss");
+    let c = s.counts().expect("counts");
+    assert_eq!(
+        (c.articles, c.files, c.rejected),
+        (2, 2, 3),
+        "the copy's article and the feed's item remain"
+    );
+    assert!(s.is_unchanged("/b", newer).expect("query"));
+}

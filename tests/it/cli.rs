@@ -260,6 +260,29 @@ fn a_changed_file_replaces_its_claims() {
 }
 
 #[test]
+fn a_file_rewritten_as_a_non_article_gives_what_a_clean_ingest_gives() {
+    let ws = Workspace::new();
+    let seeds = seed_files();
+    let file = ws.dir.join("story.txt");
+    std::fs::copy(&seeds[3], &file).expect("copy");
+    std::fs::copy(&seeds[4], ws.dir.join("other.txt")).expect("copy");
+    ws.run(&["ingest"]);
+    assert_eq!(ws.counts().0, 2);
+    // A writer that left holes: the file is now binary.
+    std::fs::write(&file, b"Moscow\0\0\0\0 talks").expect("write");
+    ws.run(&["ingest"]);
+    let clean = ws.same_folder();
+    clean.run(&["ingest"]);
+    assert_eq!(ws.counts(), clean.counts());
+    assert_eq!(
+        ws.json(&["positions", "--json"]),
+        clean.json(&["positions", "--json"])
+    );
+    let rejected = ws.json(&["status", "--json"])["rejected"].clone();
+    assert_eq!(rejected.as_array().map(Vec::len), Some(1), "{rejected}");
+}
+
+#[test]
 fn queries_without_a_database_say_what_to_do() {
     let ws = Workspace::new();
     let out = ws.cmd(&["positions"]).output().expect("run");

@@ -615,4 +615,14 @@ fn a_database_locked_from_outside_at_start_is_waited_for() {
     daemon.wait_for_log("watching");
     assert_eq!(ws.counts().0, 2);
     assert!(daemon.terminate().success());
+
+    // A stop asked for during the wait is a clean exit, not death by signal.
+    let conn = rusqlite::Connection::open(ws.state.join("venuewatch.db")).expect("open");
+    conn.execute_batch("BEGIN EXCLUSIVE")
+        .expect("lock the database");
+    let mut daemon = Daemon::start(&ws);
+    daemon.wait_for_log("trying again in");
+    let status = daemon.terminate();
+    assert_eq!(status.code(), Some(0), "{status}\n{}", daemon.log());
+    assert!(daemon.log().contains("while waiting for the database"));
 }

@@ -45,6 +45,15 @@ impl Workspace {
         }
     }
 
+    /// A workspace of its own state that watches this one's folder: a clean
+    /// ingest to compare with.
+    pub fn same_folder(&self) -> Workspace {
+        Workspace {
+            dir: self.dir.clone(),
+            ..Workspace::new()
+        }
+    }
+
     /// A `venuewatch` command with this workspace's folders.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_venuewatch"));
