@@ -730,7 +730,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             since,
             output,
         } => {
-            let filter = ChangeFilter { leader, since };
+            let filter = ChangeFilter {
+                leader,
+                since,
+                ..ChangeFilter::default()
+            };
             let changes = config.open_for_reading()?.changes(&filter)?;
             let format = output.format();
             let marker = match format.shows_marks(style) && !changes.is_empty() {

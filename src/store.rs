@@ -10,6 +10,7 @@
 //! one transaction, which a dry run rolls back.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -33,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_outbox.sql"),
     include_str!("../migrations/0004_changes_clustered.sql"),
     include_str!("../migrations/0005_items.sql"),
+    include_str!("../migrations/0006_change_events.sql"),
 ];
 
 /// WAL pages between checkpoints while catching up: 256 MiB of log at 4 KiB
@@ -58,6 +60,16 @@ pub enum StoreError {
         path: PathBuf,
         /// The SQLite error.
         source: rusqlite::Error,
+    },
+    /// A read-only connection found a database that needs upgrading first.
+    #[error("database {path} has schema version {found}, older than this venuewatch's ({known}); run `venuewatch ingest` or `venuewatch watch` on it once to upgrade it")]
+    TooOld {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: usize,
+        /// The version this build writes.
+        known: usize,
     },
     /// The database was written by a newer venuewatch.
     #[error("database {path} has schema version {found}, newer than this venuewatch knows ({known}); upgrade venuewatch")]
@@ -267,13 +279,100 @@ pub struct OutboxCounts {
     pub delivered: u64,
 }
 
-/// Which changes to list.
-#[derive(Debug, Clone, Default)]
+/// Which changes to list, and how many. Changes come in timeline order
+/// (date, article, its hash, leader, place in the report), which is also
+/// the order cursors page through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeFilter {
     /// Only this leader.
     pub leader: Option<String>,
     /// Only changes dated on or after this day.
     pub since: Option<Date>,
+    /// Only changes dated on or before this day.
+    pub until: Option<Date>,
+    /// Only changes of the position on this venue.
+    pub venue: Option<String>,
+    /// Only changes to this stance.
+    pub stance: Option<Stance>,
+    /// Only changes of this kind.
+    pub kind: Option<ChangeKind>,
+    /// Only changes whose evidence contains this text (ASCII letters
+    /// compared without case).
+    pub text: Option<String>,
+    /// Only changes after this one (a page's [`ChangePage::next`]).
+    pub after: Option<Cursor>,
+    /// At most this many.
+    pub limit: Option<usize>,
+}
+
+/// Where a page of changes ended: the timeline key of its last change,
+/// written as an opaque token of letters and digits for URLs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    date: String,
+    article: String,
+    hash: Vec<u8>,
+    leader: String,
+    seq: i64,
+}
+
+impl fmt::Display for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let key = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.date, self.article, self.leader, self.seq
+        );
+        for b in key.as_bytes().iter().chain(&[0x1e]).chain(&self.hash) {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for Cursor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Cursor, String> {
+        let bad = || "not a cursor this server gave".to_string();
+        if s.len() % 2 != 0 || s.len() > 8192 {
+            return Err(bad());
+        }
+        let bytes: Vec<u8> = (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(s.get(i..i + 2).ok_or_else(bad)?, 16).map_err(|_| bad()))
+            .collect::<Result<_, _>>()?;
+        let split = bytes.iter().position(|&b| b == 0x1e).ok_or_else(bad)?;
+        let key = std::str::from_utf8(&bytes[..split]).map_err(|_| bad())?;
+        let mut parts = key.split('\u{1f}');
+        let mut next = || parts.next().map(str::to_owned).ok_or_else(bad);
+        let (date, article, leader, seq) = (next()?, next()?, next()?, next()?);
+        Ok(Cursor {
+            date,
+            article,
+            leader,
+            seq: seq.parse().map_err(|_| bad())?,
+            hash: bytes[split + 1..].to_vec(),
+        })
+    }
+}
+
+/// A page of the change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangePage {
+    /// The changes, in timeline order.
+    pub changes: Vec<LeaderChange>,
+    /// Where the next page starts, when the limit cut this one short.
+    pub next: Option<Cursor>,
+}
+
+/// A change as it was found, for a live page: its place in the order
+/// changes were found (the event id) and the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEvent {
+    /// Grows with each change found; never reused.
+    pub id: i64,
+    /// The change.
+    pub change: LeaderChange,
 }
 
 /// The database.
@@ -308,6 +407,84 @@ impl Store {
     pub fn map_for_queries(&self) -> Result<(), StoreError> {
         self.conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         Ok(())
+    }
+
+    /// Opens an existing database for reading only (a server's
+    /// connection): it never writes, migrates or takes the write lock, so
+    /// it can never hold up ingestion.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        use rusqlite::OpenFlags;
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(open_err)?;
+        conn.pragma_update(None, "query_only", true)
+            .map_err(open_err)?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 28)
+            .map_err(open_err)?;
+        let found: usize = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(open_err)?;
+        let known = MIGRATIONS.len();
+        if found > known {
+            return Err(StoreError::TooNew { path: path.to_path_buf(), found, known });
+        }
+        if found < known {
+            return Err(StoreError::TooOld { path: path.to_path_buf(), found, known });
+        }
+        Ok(Store {
+            conn,
+            outbox: false,
+        })
+    }
+
+    /// One stored article with its claims, by row id.
+    pub fn article(&self, id: i64) -> Result<Option<ArticleView>, StoreError> {
+        let head = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT a.name, a.date, a.date_source, {SOURCE_COLUMNS} FROM articles a WHERE a.id = ?1"
+            ))?
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    source_at(r, 3)?,
+                ))
+            })
+            .optional()?;
+        let Some((name, date, date_source, source)) = head else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT leader, stance, venue, evidence, speaker, historical FROM claims
+             WHERE article_id = ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([id])?;
+        let mut claims = Vec::new();
+        while let Some(r) = rows.next()? {
+            claims.push(Claim {
+                leader: r.get(0)?,
+                stance: parse_stance(&r.get::<_, String>(1)?)?,
+                venue: r.get(2)?,
+                evidence: r.get(3)?,
+                speaker: r.get(4)?,
+                historical: r.get(5)?,
+            });
+        }
+        Ok(Some(ArticleView {
+            id,
+            name,
+            date: parse_date(&date)?,
+            date_source,
+            source,
+            claims,
+        }))
     }
 
     /// An in-memory database, for tests.
@@ -485,7 +662,44 @@ impl Store {
 
     /// The change log, oldest first.
     pub fn changes(&self, filter: &ChangeFilter) -> Result<Vec<LeaderChange>, StoreError> {
+        Ok(changes(&self.conn, filter)?.changes)
+    }
+
+    /// A page of the change log, oldest first, and where the next begins.
+    pub fn change_page(&self, filter: &ChangeFilter) -> Result<ChangePage, StoreError> {
         changes(&self.conn, filter)
+    }
+
+    /// Changes found after event `after`, in the order they were found, at
+    /// most `limit`; changes since deleted by a derivation are left out.
+    pub fn change_events(&self, after: i64, limit: usize) -> Result<Vec<ChangeEvent>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT c.leader, c.venue, c.kind, c.from_stance, c.to_stance, c.date, c.article, c.previous_article, c.evidence, c.diff,
+                 {SOURCE_COLUMNS}, e.id
+             FROM change_events e
+             JOIN changes c ON c.leader = e.leader AND c.date = e.date AND c.article = e.article AND c.hash = e.hash AND c.seq = e.seq
+                 AND c.venue = e.venue AND c.kind = e.kind AND c.from_stance IS e.from_stance AND c.to_stance = e.to_stance
+             LEFT JOIN articles a ON a.hash = c.hash
+             WHERE e.id > ?1 ORDER BY e.id LIMIT ?2"
+        ))?;
+        let mut rows = stmt.query(params![after, limit as i64])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(ChangeEvent {
+                change: change_at(r)?,
+                id: r.get(14)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The id of the last change found (0 when none was).
+    pub fn last_change_event(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM change_events", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// A leader's reports replayed: the timeline, positions and changes.
@@ -709,6 +923,23 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A stored article as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleView {
+    /// Its row id.
+    pub id: i64,
+    /// Its name (the smallest file name holding it).
+    pub name: String,
+    /// Its date.
+    pub date: Date,
+    /// Where the date came from (`date_line`, `header`, `metadata`, `mtime`).
+    pub date_source: String,
+    /// Where it came from.
+    pub source: Source,
+    /// Its claims, in article order.
+    pub claims: Vec<Claim>,
 }
 
 /// A stored claim with the article it is in, for the HTML report.
@@ -1413,57 +1644,127 @@ fn positions(conn: &Connection, leader: Option<&str>) -> Result<Vec<LeaderPositi
 }
 
 /// The change log, oldest first.
-fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<Vec<LeaderChange>, StoreError> {
-    // One statement per filter, not `(?1 IS NULL OR leader = ?1)`: SQLite
-    // plans a statement once, and that form keeps it off the leader's index
-    // (a scan of every change instead of one leader's range).
-    let select = format!(
+fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<ChangePage, StoreError> {
+    use rusqlite::types::Value;
+    // A statement per combination of filters, not `(?1 IS NULL OR leader =
+    // ?1)`: SQLite plans a statement once, and that form keeps it off the
+    // leader's index (a scan of every change instead of one leader's range).
+    let mut sql = format!(
         "SELECT c.leader, c.venue, c.kind, c.from_stance, c.to_stance, c.date, c.article, c.previous_article, c.evidence, c.diff,
-             {SOURCE_COLUMNS}
-         FROM changes c LEFT JOIN articles a ON a.hash = c.hash"
+             {SOURCE_COLUMNS}, c.hash, c.seq
+         FROM changes c LEFT JOIN articles a ON a.hash = c.hash WHERE 1"
     );
-    let sql = match (&filter.leader, filter.since) {
-        (Some(_), _) => format!(
-            "{select} WHERE c.leader = ?1 AND (?2 IS NULL OR c.date >= ?2) ORDER BY c.date, c.article, c.hash, c.seq"
-        ),
-        (None, Some(_)) => format!(
-            "{select} WHERE ?1 IS NULL AND c.date >= ?2 ORDER BY c.date, c.article, c.hash, c.leader, c.seq"
-        ),
-        (None, None) => format!(
-            "{select} WHERE ?1 IS NULL AND ?2 IS NULL ORDER BY c.date, c.article, c.hash, c.leader, c.seq"
-        ),
+    let mut args: Vec<Value> = Vec::new();
+    let mut term = |sql: &mut String, clause: &str, value: Value| {
+        sql.push_str(" AND ");
+        sql.push_str(clause);
+        args.push(value);
     };
+    let text = |s: &str| Value::Text(s.to_owned());
+    if let Some(leader) = &filter.leader {
+        term(&mut sql, "c.leader = ?", text(leader));
+    }
+    if let Some(since) = filter.since {
+        term(&mut sql, "c.date >= ?", text(&since.to_string()));
+    }
+    if let Some(until) = filter.until {
+        term(&mut sql, "c.date <= ?", text(&until.to_string()));
+    }
+    if let Some(venue) = &filter.venue {
+        term(&mut sql, "c.venue = ?", text(venue));
+    }
+    if let Some(stance) = filter.stance {
+        term(&mut sql, "c.to_stance = ?", text(stance.as_str()));
+    }
+    if let Some(kind) = filter.kind {
+        term(&mut sql, "c.kind = ?", text(kind.as_str()));
+    }
+    if let Some(needle) = &filter.text {
+        let escaped = needle
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        term(
+            &mut sql,
+            "c.evidence LIKE ? ESCAPE '\\'",
+            Value::Text(format!("%{escaped}%")),
+        );
+    }
+    // With one leader, its changes are one range of the clustered table,
+    // and leader is no part of their order.
+    let order = match filter.leader {
+        Some(_) => "c.date, c.article, c.hash, c.seq",
+        None => "c.date, c.article, c.hash, c.leader, c.seq",
+    };
+    if let Some(after) = &filter.after {
+        sql.push_str(&format!(" AND ({order}) > ("));
+        let mut values = vec![
+            text(&after.date),
+            text(&after.article),
+            Value::Blob(after.hash.clone()),
+        ];
+        if filter.leader.is_none() {
+            values.push(text(&after.leader));
+        }
+        values.push(Value::Integer(after.seq));
+        sql.push_str(&vec!["?"; values.len()].join(", "));
+        sql.push(')');
+        args.extend(values);
+    }
+    sql.push_str(&format!(" ORDER BY {order}"));
+    if let Some(limit) = filter.limit {
+        sql.push_str(" LIMIT ?");
+        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+    }
     let mut stmt = conn.prepare_cached(&sql)?;
-    let since = filter.since.map(|d| d.to_string());
-    let rows = stmt.query(params![filter.leader, since])?;
-    read_changes(rows)
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    let mut changes = Vec::new();
+    let mut last = None;
+    while let Some(r) = rows.next()? {
+        let change = change_at(r)?;
+        last = Some(Cursor {
+            date: change.change.date.to_string(),
+            article: change.change.article.clone(),
+            leader: change.leader.clone(),
+            hash: r.get(14)?,
+            seq: r.get(15)?,
+        });
+        changes.push(change);
+    }
+    let next = last.filter(|_| filter.limit.is_some_and(|n| changes.len() >= n));
+    Ok(ChangePage { changes, next })
 }
 
-/// Rows of (leader, venue, kind, from_stance, to_stance, date, article,
-/// previous_article, evidence, diff, [`SOURCE_COLUMNS`]) as changes.
+/// Rows of [`change_at`]'s columns as changes.
 fn read_changes(mut rows: rusqlite::Rows) -> Result<Vec<LeaderChange>, StoreError> {
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let kind: String = r.get(2)?;
-        let from: Option<String> = r.get(3)?;
-        out.push(LeaderChange {
-            leader: r.get(0)?,
-            change: Change {
-                venue: r.get(1)?,
-                kind: ChangeKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
-                from: from.as_deref().map(parse_stance).transpose()?,
-                to: parse_stance(&r.get::<_, String>(4)?)?,
-                date: parse_date(&r.get::<_, String>(5)?)?,
-                article: r.get(6)?,
-                previous_article: r.get(7)?,
-                evidence: r.get(8)?,
-                diff: r.get(9)?,
-            },
-            source: source_at(r, 10)?,
-        });
+        out.push(change_at(r)?);
     }
     Ok(out)
+}
+
+/// A row of (leader, venue, kind, from_stance, to_stance, date, article,
+/// previous_article, evidence, diff, [`SOURCE_COLUMNS`]) as a change.
+fn change_at(r: &rusqlite::Row) -> Result<LeaderChange, StoreError> {
+    let kind: String = r.get(2)?;
+    let from: Option<String> = r.get(3)?;
+    Ok(LeaderChange {
+        leader: r.get(0)?,
+        change: Change {
+            venue: r.get(1)?,
+            kind: ChangeKind::parse(&kind)
+                .ok_or_else(|| StoreError::Invalid(format!("change kind {kind:?}")))?,
+            from: from.as_deref().map(parse_stance).transpose()?,
+            to: parse_stance(&r.get::<_, String>(4)?)?,
+            date: parse_date(&r.get::<_, String>(5)?)?,
+            article: r.get(6)?,
+            previous_article: r.get(7)?,
+            evidence: r.get(8)?,
+            diff: r.get(9)?,
+        },
+        source: source_at(r, 10)?,
+    })
 }
 
 fn parse_stance(s: &str) -> Result<Stance, StoreError> {

@@ -307,6 +307,21 @@ fn write_changes(
         if !known.contains(&change_key(&c)) {
             added += 1;
             let source = source_of(tx, hash)?;
+            tx.prepare_cached(
+                "INSERT INTO change_events (leader, date, article, hash, seq, venue, kind, from_stance, to_stance)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                leader,
+                c.date.to_string(),
+                c.article,
+                hash,
+                seq,
+                c.venue,
+                c.kind.as_str(),
+                c.from.map(Stance::as_str),
+                c.to.as_str()
+            ])?;
             if outbox {
                 enqueue(tx, leader, hash, seq, &c, &source)?;
             }

@@ -212,7 +212,7 @@ fn a_database_from_before_raw_bytes_were_kept_is_upgraded_and_reindexed() {
             ("zelensky", "proposes", "kyiv", "kept.txt"),
         ])
     );
-    assert_eq!(ws.json(&["status", "--json"])["schema_version"], 5);
+    assert_eq!(ws.json(&["status", "--json"])["schema_version"], 6);
     let text = stdout(&ws.run(&["reindex"]));
     assert!(
         text.contains("1 stored without their bytes, and no file holds them any more"),
