@@ -24,6 +24,8 @@
 //! - [`diff`]: pure; a leader's reports -> positions and changes with diffs.
 //! - [`report`]: renders results as text, JSON, JSON lines, Markdown or CSV.
 //! - [`progress`]: progress bars on stderr, only when it is a terminal.
+//! - [`query`]: pure; the change log's filters and paging in a URL, for the
+//!   live page and the API.
 //! - [`html`]: pure; renders the self-contained HTML report (`report --html`).
 //! - [`eval`]: pure; scores extractor output against a gold file.
 //! - [`suggest`]: pure; people the articles introduce and the lexicon lacks,
@@ -44,6 +46,7 @@ pub mod ingest;
 pub mod lexicon;
 pub mod pipeline;
 pub mod progress;
+pub mod query;
 pub mod reindex;
 pub mod report;
 pub mod service;

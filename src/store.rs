@@ -431,10 +431,18 @@ impl Store {
             .map_err(open_err)?;
         let known = MIGRATIONS.len();
         if found > known {
-            return Err(StoreError::TooNew { path: path.to_path_buf(), found, known });
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known,
+            });
         }
         if found < known {
-            return Err(StoreError::TooOld { path: path.to_path_buf(), found, known });
+            return Err(StoreError::TooOld {
+                path: path.to_path_buf(),
+                found,
+                known,
+            });
         }
         Ok(Store {
             conn,

@@ -1040,10 +1040,26 @@ fn a_file_rewritten_as_something_else_no_longer_holds_its_article() {
 fn pages_of_changes_hold_each_change_once_and_filters_narrow_them() {
     let mut s = Store::in_memory().expect("db");
     for day in 1..=9i8 {
-        let stance = if day % 2 == 0 { Stance::Rejects } else { Stance::Proposes };
+        let stance = if day % 2 == 0 {
+            Stance::Rejects
+        } else {
+            Stance::Proposes
+        };
         let hash = [day as u8];
-        put(&mut s, &format!("/p{day}"), &hash, day, &[claim("putin", stance, "minsk")]);
-        put(&mut s, &format!("/e{day}"), &[100 + day as u8], day, &[claim("erdogan", stance, "ankara")]);
+        put(
+            &mut s,
+            &format!("/p{day}"),
+            &hash,
+            day,
+            &[claim("putin", stance, "minsk")],
+        );
+        put(
+            &mut s,
+            &format!("/e{day}"),
+            &[100 + day as u8],
+            day,
+            &[claim("erdogan", stance, "ankara")],
+        );
     }
     let all = s.changes(&ChangeFilter::default()).expect("all");
     assert_eq!(all.len(), 18);
@@ -1072,12 +1088,34 @@ fn pages_of_changes_hold_each_change_once_and_filters_narrow_them() {
         assert_eq!(seen, want, "limit {limit}, leader {leader:?}");
     }
     let count = |f: ChangeFilter| s.changes(&f).expect("filtered").len();
-    assert_eq!(count(ChangeFilter { venue: Some("ankara".into()), ..Default::default() }), 9);
-    assert_eq!(count(ChangeFilter { kind: Some(ChangeKind::New), ..Default::default() }), 2);
-    assert_eq!(count(ChangeFilter { stance: Some(Stance::Rejects), ..Default::default() }), 8);
+    assert_eq!(
+        count(ChangeFilter {
+            venue: Some("ankara".into()),
+            ..Default::default()
+        }),
+        9
+    );
+    assert_eq!(
+        count(ChangeFilter {
+            kind: Some(ChangeKind::New),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        count(ChangeFilter {
+            stance: Some(Stance::Rejects),
+            ..Default::default()
+        }),
+        8
+    );
     let day = |d: i8| article(d).date;
     assert_eq!(
-        count(ChangeFilter { since: Some(day(3)), until: Some(day(4)), ..Default::default() }),
+        count(ChangeFilter {
+            since: Some(day(3)),
+            until: Some(day(4)),
+            ..Default::default()
+        }),
         4
     );
     assert!("zz".parse::<Cursor>().is_err() && "abc".parse::<Cursor>().is_err());
@@ -1087,23 +1125,41 @@ fn pages_of_changes_hold_each_change_once_and_filters_narrow_them() {
 fn change_events_follow_the_order_changes_were_found_and_skip_rewritten_ones() {
     let mut s = Store::in_memory().expect("db");
     assert_eq!(s.last_change_event().expect("last"), 0);
-    put(&mut s, "/a", b"h1", 5, &[claim("putin", Stance::Proposes, "minsk")]);
+    put(
+        &mut s,
+        "/a",
+        b"h1",
+        5,
+        &[claim("putin", Stance::Proposes, "minsk")],
+    );
     let first = s.last_change_event().expect("last");
     assert_eq!(s.change_events(0, 10).expect("events").len(), 1);
     // A late article dated earlier: found second, though first in the
     // timeline; it turns the change of day 5 from new into reversed.
-    put(&mut s, "/b", b"h2", 1, &[claim("putin", Stance::Rejects, "minsk")]);
+    put(
+        &mut s,
+        "/b",
+        b"h2",
+        1,
+        &[claim("putin", Stance::Rejects, "minsk")],
+    );
     let events = s.change_events(0, 10).expect("events");
     let found: Vec<(i8, ChangeKind)> = events
         .iter()
         .map(|e| (e.change.change.date.day(), e.change.change.kind))
         .collect();
     assert_eq!(found, [(1, ChangeKind::New), (5, ChangeKind::Reversed)]);
-    assert!(events.iter().all(|e| e.id > first), "the rewritten change is skipped");
+    assert!(
+        events.iter().all(|e| e.id > first),
+        "the rewritten change is skipped"
+    );
     assert!(events.windows(2).all(|w| w[0].id < w[1].id));
     let last = s.last_change_event().expect("last");
     assert!(s.change_events(last, 10).expect("none").is_empty());
     assert_eq!(s.change_events(0, 1).expect("one").len(), 1);
     let log = s.changes(&ChangeFilter::default()).expect("log");
-    assert!(events.iter().all(|e| log.contains(&e.change)), "{events:?}\n{log:?}");
+    assert!(
+        events.iter().all(|e| log.contains(&e.change)),
+        "{events:?}\n{log:?}"
+    );
 }
