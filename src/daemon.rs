@@ -789,6 +789,34 @@ mod tests {
         assert_eq!(articles(&d), 2);
     }
 
+    #[tokio::test]
+    async fn the_queue_depth_counts_the_files_waiting() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut d = daemon(tmp.path());
+        let depth = |d: &Daemon| {
+            let mut out = String::new();
+            let snapshot = crate::metrics::DbSnapshot::default();
+            d.metrics.encode(&snapshot, &mut out).expect("encode");
+            out.lines()
+                .find_map(|l| l.strip_prefix("venuewatch_backlog_queue_depth "))
+                .map(str::to_owned)
+        };
+        for name in ["a.txt", "b.txt"] {
+            let path = d.dir.join(name);
+            std::fs::write(&path, "one article").expect("write");
+            d.handle(FileEvent::Written(path), &Shutdown::default())
+                .await;
+        }
+        d.note_queue();
+        assert_eq!(depth(&d).as_deref(), Some("2"));
+        tokio::time::sleep_until(d.retry.next_due().expect("due")).await;
+        for path in d.retry.take_due() {
+            d.process(&path, std::time::Instant::now()).await;
+        }
+        d.note_queue();
+        assert_eq!(depth(&d).as_deref(), Some("0"));
+    }
+
     #[test]
     fn backoff_doubles_up_to_a_minute() {
         let mut r = Retry::new(Duration::from_millis(10));

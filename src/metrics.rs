@@ -73,8 +73,8 @@ impl Metrics {
             articles.clone(),
         );
         let rejected_family = Family::<Label, Counter>::default();
-        let rejected =
-            RejectKind::ALL.map(|kind| rejected_family.get_or_create_owned(&[("reason", kind.as_str())]));
+        let rejected = RejectKind::ALL
+            .map(|kind| rejected_family.get_or_create_owned(&[("reason", kind.as_str())]));
         registry.register(
             "venuewatch_files_rejected",
             "Files rejected as not articles, by class of reason",
@@ -284,9 +284,17 @@ impl DbSnapshot {
                 "Size of the database file plus its write-ahead log",
                 self.database_bytes,
             ),
-            ("venuewatch_articles", "Articles in the database", self.articles),
+            (
+                "venuewatch_articles",
+                "Articles in the database",
+                self.articles,
+            ),
             ("venuewatch_claims", "Claims in the database", self.claims),
-            ("venuewatch_changes", "Changes in the change log", self.changes),
+            (
+                "venuewatch_changes",
+                "Changes in the change log",
+                self.changes,
+            ),
         ];
         for (name, help, value) in gauges {
             let value = i64::try_from(value).unwrap_or(i64::MAX);
@@ -378,9 +386,15 @@ mod tests {
             assert_eq!(value(&s, "venuewatch_files_rejected_total", &labels), 0.0);
         }
         for kind in ["new", "reversed"] {
-            assert_eq!(value(&s, "venuewatch_changes_total", &[("kind", kind)]), 0.0);
+            assert_eq!(
+                value(&s, "venuewatch_changes_total", &[("kind", kind)]),
+                0.0
+            );
         }
-        for name in ["venuewatch_ingest_latency_seconds", "venuewatch_derive_seconds"] {
+        for name in [
+            "venuewatch_ingest_latency_seconds",
+            "venuewatch_derive_seconds",
+        ] {
             assert_eq!(histogram(&s, name, 0.001), (0.0, 0.0), "{name}");
         }
         let version = [("version", env!("CARGO_PKG_VERSION"))];
@@ -467,6 +481,72 @@ mod tests {
         .map(|name| value(&s, name, &[]))
         .collect();
         assert_eq!(got, [1.0, 2.0, 3.0, 4096.0, 5.0, 6.0, 7.0]);
+    }
+
+    #[test]
+    fn the_pipeline_counts_what_it_records() {
+        use crate::extract::Extractor;
+        use crate::lexicon::Lexicon;
+        use crate::pipeline::Pipeline;
+
+        let tmp = tempfile::tempdir().expect("tmp");
+        let store = Store::in_memory().expect("db");
+        let extractor = Extractor::new(Lexicon::builtin().expect("lexicon"));
+        let mut p = Pipeline::new(store, extractor, 1024);
+        let m = Metrics::new();
+        p.set_metrics(m.clone());
+        let files = [
+            ("a.txt", b"Putin invited Zelensky to Moscow.".to_vec()),
+            ("b.txt", b"Putin rejected Moscow as a venue.".to_vec()),
+            ("bin.txt", b"\x00\x01\x02binary".to_vec()),
+            ("empty.txt", Vec::new()),
+            ("big.txt", vec![b'a'; 2048]),
+        ];
+        for (name, bytes) in &files {
+            std::fs::write(tmp.path().join(name), bytes).expect("write");
+        }
+        let live = std::time::Instant::now();
+        p.ingest_live(&tmp.path().join("a.txt"), live)
+            .expect("ingest");
+        for (name, _) in &files[1..] {
+            p.ingest(&tmp.path().join(name)).expect("ingest");
+        }
+        // Read again: unchanged, counted nowhere.
+        p.ingest(&tmp.path().join("a.txt")).expect("ingest");
+        let snapshot = DbSnapshot::read(p.store(), Path::new("")).expect("snapshot");
+        let (_, s) = scrape(&m, &snapshot);
+        assert_eq!(value(&s, "venuewatch_articles_ingested_total", &[]), 2.0);
+        assert_eq!(value(&s, "venuewatch_articles", &[]), 2.0);
+        let claims = value(&s, "venuewatch_claims", &[]);
+        assert!(claims >= 2.0, "{claims}");
+        assert_eq!(value(&s, "venuewatch_claims_total", &[]), claims);
+        let reject = |reason| value(&s, "venuewatch_files_rejected_total", &[("reason", reason)]);
+        assert_eq!(
+            [reject("binary"), reject("empty"), reject("too_large")],
+            [1.0, 1.0, 1.0]
+        );
+        let change = |kind| value(&s, "venuewatch_changes_total", &[("kind", kind)]);
+        assert_eq!(
+            change("new") + change("reversed"),
+            value(&s, "venuewatch_changes", &[])
+        );
+        assert_eq!(change("reversed"), 1.0);
+        let (count, _) = histogram(&s, "venuewatch_ingest_latency_seconds", 10.0);
+        assert_eq!(count, 1.0, "only the live file");
+        let (count, _) = histogram(&s, "venuewatch_derive_seconds", 10.0);
+        assert_eq!(count, 6.0, "one derivation per file");
+        // A backlog's batch path counts too, and derives once.
+        std::fs::write(tmp.path().join("c.txt"), b"Zelensky invited Putin to Kyiv.")
+            .expect("write");
+        let mut batch = p.batch(&[tmp.path().join("c.txt")]).expect("batch");
+        p.overlap(None, &mut batch, &|| false).expect("read");
+        p.overlap(Some(batch), &mut Default::default(), &|| false)
+            .expect("write");
+        p.derive().expect("derive");
+        let (_, s) = scrape(&m, &DbSnapshot::default());
+        assert_eq!(value(&s, "venuewatch_articles_ingested_total", &[]), 3.0);
+        let (count, _) = histogram(&s, "venuewatch_derive_seconds", 10.0);
+        assert_eq!(count, 7.0);
     }
 
     #[test]

@@ -488,7 +488,8 @@ impl Pipeline {
         })?;
         self.metrics.observe_derive(started.elapsed());
         self.metrics.record_changes_of(ChangeKind::New, new);
-        self.metrics.record_changes_of(ChangeKind::Reversed, reversed);
+        self.metrics
+            .record_changes_of(ChangeKind::Reversed, reversed);
         Ok(added)
     }
 }
