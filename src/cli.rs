@@ -557,6 +557,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 filter: config.filter.clone(),
                 db: config.db.clone(),
                 alerts: config.alerts.clone(),
+                metrics: crate::metrics::Metrics::new(),
             };
             let rt = runtime()?;
             let ran = rt.block_on(async {

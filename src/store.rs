@@ -886,6 +886,16 @@ impl Store {
         Ok(OutboxCounts { pending, delivered })
     }
 
+    /// How many attempts to deliver the pending alerts have failed, in all
+    /// (a delivered alert's attempts are not counted).
+    pub fn outbox_failed_attempts(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(SUM(attempts), 0) FROM outbox WHERE delivered_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     // Queries for the HTML report.
 
     /// Every claim of `leader`, historical ones included, with its article's
