@@ -20,6 +20,8 @@
 //! - [`extract`]: pure; article -> venue claims.
 //! - [`lexicon`]: the data file of leaders, venues and cue words.
 //! - [`store`]: the only module importing `rusqlite`.
+//! - [`server`]: the HTTP server of `watch --listen` and `serve`: the live
+//!   page, the JSON API, server-sent events, metrics and health checks.
 //! - [`service`]: the state lock and the systemd notify protocol.
 //! - [`metrics`]: the only module importing `prometheus_client`; counters,
 //!   histograms and database gauges in the Prometheus text format.
@@ -52,6 +54,7 @@ pub mod progress;
 pub mod query;
 pub mod reindex;
 pub mod report;
+pub mod server;
 pub mod service;
 pub mod store;
 pub mod suggest;

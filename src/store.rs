@@ -334,7 +334,7 @@ impl std::str::FromStr for Cursor {
 
     fn from_str(s: &str) -> Result<Cursor, String> {
         let bad = || "not a cursor this server gave".to_string();
-        if s.len() % 2 != 0 || s.len() > 8192 {
+        if !s.len().is_multiple_of(2) || s.len() > 8192 {
             return Err(bad());
         }
         let bytes: Vec<u8> = (0..s.len())
