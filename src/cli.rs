@@ -373,6 +373,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Exit 0 when the server at URL says it is ready (`GET /readyz`: caught
+    /// up, database writable), 1 otherwise: a container health check that
+    /// needs no HTTP client in the image.
+    Ready {
+        /// The server's readiness address.
+        #[arg(default_value = "http://127.0.0.1:8080/readyz")]
+        url: String,
+    },
 }
 
 /// Validated settings shared by the commands: flags > environment > config
@@ -983,6 +991,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 verbose,
                 &mut out,
             )?;
+        }
+        Command::Ready { url } => {
+            let (ready, body) = server::probe(&url)?;
+            write!(out, "{body}")?;
+            if !ready {
+                return Ok(ExitCode::FAILURE);
+            }
         }
         Command::Status { json } => {
             let store = config.open_for_reading()?;

@@ -85,6 +85,14 @@ pub enum ServerError {
         /// Why.
         source: std::io::Error,
     },
+    /// A readiness probe got no answer.
+    #[error("no answer from {url}: {reason} (is the server running, and listening there?)")]
+    Probe {
+        /// The address asked.
+        url: String,
+        /// Why.
+        reason: String,
+    },
     /// The CORS origin is not a valid header value.
     #[error("the CORS origin {0:?} is not a valid origin (such as https://desk.example.org)")]
     Cors(String),
@@ -102,6 +110,23 @@ impl Bound {
     pub fn addr(&self) -> SocketAddr {
         self.listener.local_addr().unwrap_or(self.config.listen)
     }
+}
+
+/// Asks a server's readiness address (`/readyz`) whether it is ready: the
+/// `ready` command, a health check for images without an HTTP client.
+/// Returns the answer's body with whether it was a success.
+pub fn probe(url: &str) -> Result<(bool, String), ServerError> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .into();
+    let mut response = agent.get(url).call().map_err(|e| ServerError::Probe {
+        url: url.to_owned(),
+        reason: e.to_string(),
+    })?;
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    Ok((response.status().is_success(), body))
 }
 
 /// Checks the settings and binds the address.

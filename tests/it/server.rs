@@ -146,6 +146,22 @@ fn every_endpoint_answers_what_the_cli_prints_for_the_same_query() {
     }
     assert_eq!(served.get("/healthz").0, 200);
     assert_eq!(served.get("/readyz").0, 200);
+    // The container's health check.
+    let ready = ws
+        .cmd(&["ready", &format!("{}/readyz", served.base)])
+        .output()
+        .expect("ready");
+    assert!(
+        ready.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ready.stderr)
+    );
+    let nothing = ws
+        .cmd(&["ready", "http://127.0.0.1:9/readyz"])
+        .output()
+        .expect("ready");
+    assert!(!nothing.status.success());
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("no answer"));
 }
 
 #[test]
