@@ -424,8 +424,8 @@ impl Store {
             .map_err(open_err)?;
         conn.pragma_update(None, "query_only", true)
             .map_err(open_err)?;
-        conn.pragma_update(None, "mmap_size", 1i64 << 28)
-            .map_err(open_err)?;
+        // No memory map: in the daemon's process (`watch --listen`) the
+        // pages a reader touched would count as the daemon's memory.
         let found: usize = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(open_err)?;
