@@ -139,7 +139,7 @@ pub fn narrow(data: &ReportData, filter: &ChangeFilter) -> ReportData {
     ReportData {
         generated: data.generated,
         database: data.database.clone(),
-        counts: data.counts.clone(),
+        counts: data.counts,
         leaders,
     }
 }
