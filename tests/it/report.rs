@@ -192,9 +192,10 @@ pub(crate) const HEADLESS: &[&str] = &[
     "--disable-sync",
     "--disable-extensions",
     "--no-proxy-server",
-    // Nothing may come from the network; make sure nothing can (the live
-    // page's server listens on the loopback address, which is no name).
-    "--host-resolver-rules=MAP * ~NOTFOUND",
+    // Nothing may come from the network; make sure nothing can, but for
+    // the loopback address the live page's server listens on (the rule
+    // maps addresses too).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ];
 
 pub(crate) fn find_chromium() -> Chromium {
