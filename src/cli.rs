@@ -20,10 +20,12 @@ use crate::extract::Extractor;
 use crate::filter::Filter;
 use crate::ingest;
 use crate::lexicon::Lexicon;
+use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::progress::{Bars, Progress};
 use crate::reindex;
 use crate::report::{self, Format, Style};
+use crate::server::{self, ServerConfig};
 use crate::service::StateLock;
 use crate::store::{self, ChangeFilter, Store};
 use crate::suggest;
@@ -145,6 +147,32 @@ impl Output {
     }
 }
 
+/// Where the HTTP server listens, and the token it asks for.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Listen {
+    /// Serve the live page, the API and metrics on this address (for
+    /// `watch`, off unless set). Off loopback it needs a token.
+    #[arg(long, value_name = "ADDR", env = "VENUEWATCH_LISTEN")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// The bearer token every request must carry (at least 16 characters);
+    /// prefer --token-file, which keeps it out of the process list.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "VENUEWATCH_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "token_file"
+    )]
+    pub token: Option<String>,
+    /// A file whose first line is the token.
+    #[arg(long, value_name = "FILE", env = "VENUEWATCH_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Let web pages from this origin call the API (CORS), e.g.
+    /// https://desk.example.org; none by default.
+    #[arg(long, value_name = "ORIGIN", env = "VENUEWATCH_CORS_ORIGIN")]
+    pub cors_origin: Option<String>,
+}
+
 /// The config file's keys; flags and environment variables override them.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -162,6 +190,9 @@ struct FileConfig {
     notify_exec: Option<String>,
     notify_backoff_ms: Option<u64>,
     notify_timeout_ms: Option<u64>,
+    listen: Option<std::net::SocketAddr>,
+    token_file: Option<PathBuf>,
+    cors_origin: Option<String>,
 }
 
 const DEFAULT_CONFIG: &str = "/etc/venuewatch/venuewatch.toml";
@@ -216,6 +247,16 @@ pub enum Command {
         /// Milliseconds one delivery attempt may take [default: 10000].
         #[arg(long, value_name = "MS", env = "VENUEWATCH_NOTIFY_TIMEOUT_MS")]
         notify_timeout_ms: Option<u64>,
+        /// Serving the live page and the API while watching.
+        #[command(flatten)]
+        listen: Listen,
+    },
+    /// Serve the live page, the API and metrics over a state folder,
+    /// read-only and without ingesting (a daemon may write it meanwhile).
+    Serve {
+        /// Where and to whom to serve [default: --listen 127.0.0.1:8080].
+        #[command(flatten)]
+        listen: Listen,
     },
     /// Ingest files or folders once, then exit.
     Ingest {
@@ -276,6 +317,29 @@ pub enum Command {
         /// Only changes on or after this date (YYYY-MM-DD).
         #[arg(long)]
         since: Option<Date>,
+        /// Only changes on or before this date (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<Date>,
+        /// Only changes of the position on this venue (`moscow`).
+        #[arg(long)]
+        venue: Option<String>,
+        /// Only changes to this stance.
+        #[arg(long, value_parser = ["proposes", "rejects"])]
+        stance: Option<String>,
+        /// Only changes of this kind.
+        #[arg(long, value_parser = ["new", "reversed"])]
+        kind: Option<String>,
+        /// Only changes whose evidence contains this text.
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// At most this many changes; the cursor of the next page goes to
+        /// stderr.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Start after the change this cursor names (from --limit's output
+        /// or the API's X-Next-Cursor).
+        #[arg(long)]
+        cursor: Option<String>,
         /// How to print.
         #[command(flatten)]
         output: Output,
@@ -328,6 +392,8 @@ struct Config {
     settle: Duration,
     /// Where `watch` announces new changes, if anywhere.
     alerts: Option<AlertConfig>,
+    /// Where `watch` or `serve` serves the live page and the API, if anywhere.
+    server: Option<ServerConfig>,
 }
 
 impl Config {
@@ -337,8 +403,9 @@ impl Config {
         let state = args
             .state
             .clone()
-            .or(file.state)
+            .or(file.state.clone())
             .unwrap_or_else(|| PathBuf::from("state"));
+        let server = server(&args.command, &file, &state)?;
         let settle_ms = match &args.command {
             Command::Watch { settle_ms, .. } => *settle_ms,
             _ => None,
@@ -365,6 +432,7 @@ impl Config {
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             settle: Duration::from_millis(settle_ms.or(file.settle_ms).unwrap_or(2000)),
             alerts,
+            server,
         })
     }
 
@@ -514,6 +582,52 @@ fn alerts(command: &Command, file: &FileConfig) -> anyhow::Result<Option<AlertCo
     }))
 }
 
+/// The server settings of `watch` and `serve`: flags > environment >
+/// config file; `serve` listens on 127.0.0.1:8080 unless told otherwise,
+/// `watch` only when told.
+fn server(
+    command: &Command,
+    file: &FileConfig,
+    state: &Path,
+) -> anyhow::Result<Option<ServerConfig>> {
+    let (listen, default) = match command {
+        Command::Watch { listen, .. } => (listen, None),
+        Command::Serve { listen } => (
+            listen,
+            Some(std::net::SocketAddr::from(([127, 0, 0, 1], 8080))),
+        ),
+        _ => return Ok(None),
+    };
+    let Some(addr) = listen.listen.or(file.listen).or(default) else {
+        return Ok(None);
+    };
+    let token = match (
+        &listen.token,
+        listen.token_file.as_ref().or(file.token_file.as_ref()),
+    ) {
+        (Some(token), _) => Some(token.trim().to_owned()),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the token file {}", path.display()))?;
+            let token = text.lines().next().unwrap_or("").trim().to_owned();
+            anyhow::ensure!(
+                !token.is_empty(),
+                "the token file {} is empty",
+                path.display()
+            );
+            Some(token)
+        }
+        (None, None) => None,
+    };
+    Ok(Some(ServerConfig {
+        listen: addr,
+        token,
+        db: state.join(store::DB_FILE),
+        state: state.to_path_buf(),
+        cors_origin: listen.cors_origin.clone().or(file.cors_origin.clone()),
+    }))
+}
+
 /// Sets up `tracing` to stderr in `format`, honouring `RUST_LOG` (default
 /// `info`), printing above any progress `bars`.
 fn init_logging(format: LogFormat, bars: &Bars) {
@@ -551,12 +665,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Watch { .. } => {
             config.create_state()?;
             let lock = StateLock::acquire(&config.state)?;
+            let metrics = Metrics::new();
             let daemon = DaemonConfig {
                 dir: config.dir.clone(),
                 settle: config.settle,
                 filter: config.filter.clone(),
                 db: config.db.clone(),
                 alerts: config.alerts.clone(),
+                metrics: metrics.clone(),
             };
             let rt = runtime()?;
             let ran = rt.block_on(async {
@@ -571,12 +687,54 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         return anyhow::Ok(());
                     }
                 };
-                Ok(daemon::run(daemon, pipeline, shutdown, lock).await?)
+                // Bound before the catch-up, so that a port in use fails
+                // the start at once; served while the folder is read.
+                let server = match config.server.clone() {
+                    Some(server) => {
+                        let bound = server::bind(server).await?;
+                        Some(tokio::spawn(server::serve(
+                            bound,
+                            metrics,
+                            shutdown.clone(),
+                        )))
+                    }
+                    None => None,
+                };
+                let ran = daemon::run(daemon, pipeline, shutdown.clone(), lock).await;
+                shutdown.request();
+                if let Some(server) = server {
+                    let _ = server.await;
+                }
+                Ok(ran?)
             });
             // A transaction stuck past shutdown is left to roll back, as
             // after a crash, rather than wait for it without end.
             rt.shutdown_timeout(daemon::STOP_GRACE);
             ran?;
+        }
+        Command::Serve { .. } => {
+            let server = config
+                .server
+                .clone()
+                .context("serve needs an address to listen on (--listen)")?;
+            anyhow::ensure!(
+                config.db.exists(),
+                "no database at {} (run `venuewatch ingest` or `venuewatch watch` first, or pass --state DIR)",
+                config.db.display()
+            );
+            // Checked once before serving, so that a database this build
+            // cannot read fails the start rather than every request.
+            Store::open_read_only(&config.db)?;
+            let metrics = Metrics::new();
+            metrics.set_ready();
+            let rt = runtime()?;
+            rt.block_on(async {
+                let shutdown = Shutdown::on(daemon::signal());
+                let bound = server::bind(server).await?;
+                server::serve(bound, metrics, shutdown).await;
+                anyhow::Ok(())
+            })?;
+            rt.shutdown_timeout(daemon::STOP_GRACE);
         }
         Command::Ingest { paths } => {
             let paths = if paths.is_empty() {
@@ -728,14 +886,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Changes {
             leader,
             since,
+            until,
+            venue,
+            stance,
+            kind,
+            search,
+            limit,
+            cursor,
             output,
         } => {
             let filter = ChangeFilter {
                 leader,
                 since,
-                ..ChangeFilter::default()
+                until,
+                venue,
+                stance: stance.as_deref().and_then(crate::extract::Stance::parse),
+                kind: kind.as_deref().and_then(crate::diff::ChangeKind::parse),
+                text: search.filter(|s| !s.is_empty()),
+                after: cursor
+                    .map(|c| {
+                        c.parse()
+                            .map_err(|why: String| anyhow::anyhow!("--cursor: {why}"))
+                    })
+                    .transpose()?,
+                limit,
             };
-            let changes = config.open_for_reading()?.changes(&filter)?;
+            let page = config.open_for_reading()?.change_page(&filter)?;
+            if let Some(next) = &page.next {
+                eprintln!("next page: --cursor {next}");
+            }
+            let changes = page.changes;
             let format = output.format();
             let marker = match format.shows_marks(style) && !changes.is_empty() {
                 true => config.marker(),
@@ -756,34 +936,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Command::Report { html } => {
             let store = config.open_for_reading()?;
-            let positions = store.positions()?;
-            let changes = store.changes(&ChangeFilter::default())?;
-            let mut leaders = Vec::new();
-            for leader in store.leaders()? {
-                leaders.push(crate::html::LeaderData {
-                    claims: store.leader_claims(&leader)?,
-                    positions: positions
-                        .iter()
-                        .filter(|p| p.leader == leader)
-                        .map(|p| (p.position.clone(), p.source.clone()))
-                        .collect(),
-                    changes: changes
-                        .iter()
-                        .filter(|c| c.leader == leader)
-                        .map(|c| (c.change.clone(), c.source.clone()))
-                        .collect(),
-                    leader,
-                });
-            }
-            let data = crate::html::ReportData {
-                generated: jiff::Timestamp::now(),
-                database: std::fs::canonicalize(&config.db)
-                    .unwrap_or_else(|_| config.db.clone())
-                    .display()
-                    .to_string(),
-                counts: store.counts()?,
-                leaders,
-            };
+            let database = std::fs::canonicalize(&config.db)
+                .unwrap_or_else(|_| config.db.clone())
+                .display()
+                .to_string();
+            let data = server::report_data(&store, database)?;
             let mut page = Vec::new();
             crate::html::render(&data, crate::html::Output::Report, &mut page)?;
             std::fs::write(&html, page)

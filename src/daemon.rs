@@ -21,6 +21,7 @@ use crate::activity::{Activity, Step};
 use crate::alert::{self, AlertConfig};
 use crate::filter::Filter;
 use crate::ingest;
+use crate::metrics::Metrics;
 use crate::pipeline::{Batch, Outcome, Pipeline, Tally};
 use crate::service::{self, InPlace, Misplaced, StateLock, Watchdog};
 use crate::store::{Store, StoreError};
@@ -40,6 +41,8 @@ pub struct DaemonConfig {
     pub db: PathBuf,
     /// Where to announce new changes, if anywhere.
     pub alerts: Option<AlertConfig>,
+    /// What the daemon counts in (the server reads the same).
+    pub metrics: Metrics,
 }
 
 /// Why the daemon stopped with an error.
@@ -187,14 +190,17 @@ impl Observer for () {}
 
 /// Ingests a backlog of `paths` in batches, then brings positions up to
 /// date. Stops between articles when `shutdown` is requested. Tells
-/// `observer` of each file. Returns the tally, the files to try again once
-/// they settle (being written), and the files to try again after a while:
-/// of batches the database could not take, or whose read hung.
+/// `observer` of each file, and `metrics` how many files wait: those taken
+/// from `paths` and not yet written, plus `waiting` others. Returns the
+/// tally, the files to try again once they settle (being written), and the
+/// files to try again after a while: of batches the database could not
+/// take, or whose read hung.
 async fn catch_up(
     pipeline: &Arc<Mutex<Pipeline>>,
     mut paths: impl Iterator<Item = PathBuf>,
     shutdown: &Shutdown,
     observer: &Arc<dyn Observer>,
+    (metrics, waiting): (&Metrics, usize),
 ) -> (Tally, Vec<PathBuf>, Vec<PathBuf>) {
     let mut tally = Tally::default();
     let mut deferred = Vec::new();
@@ -216,6 +222,7 @@ async fn catch_up(
         }
         let stop = shutdown.clone();
         let retry = pending.as_ref().map(Batch::paths).unwrap_or_default();
+        metrics.set_queue_depth(waiting + chunk.len() + retry.len());
         let unread = chunk.clone();
         let round = blocking(pipeline, move |p| {
             let mut next = match p.batch(&chunk) {
@@ -259,6 +266,7 @@ async fn catch_up(
             }
         };
     }
+    metrics.set_queue_depth(waiting);
     // Positions are derived even after a shutdown request: it is quick, and
     // the marks would otherwise wait for the next start.
     observer.deriving();
@@ -284,8 +292,8 @@ pub async fn ingest_all(
     shutdown: &Shutdown,
     observer: Arc<dyn Observer>,
 ) -> Result<Tally, StoreError> {
-    stop_reads_on(pipeline, shutdown);
-    let (tally, _, failed) = catch_up(pipeline, paths, shutdown, &observer).await;
+    let metrics = stop_reads_on(pipeline, shutdown);
+    let (tally, _, failed) = catch_up(pipeline, paths, shutdown, &observer, (&metrics, 0)).await;
     match failed.len() {
         0 => Ok(tally),
         n => Err(StoreError::Invalid(format!(
@@ -294,9 +302,11 @@ pub async fn ingest_all(
     }
 }
 
-fn stop_reads_on(pipeline: &Arc<Mutex<Pipeline>>, shutdown: &Shutdown) {
+/// Stops `pipeline`'s reads on `shutdown`; returns the metrics it counts in.
+fn stop_reads_on(pipeline: &Arc<Mutex<Pipeline>>, shutdown: &Shutdown) -> Metrics {
     let p = pipeline.lock().unwrap_or_else(|p| p.into_inner());
     p.reader().stop_on(shutdown.flag());
+    p.metrics().clone()
 }
 
 /// Feeds the service manager's watchdog while the daemon makes progress:
@@ -361,6 +371,7 @@ pub async fn run(
     let dir = std::fs::canonicalize(&config.dir).unwrap_or(config.dir.clone());
     let mut pipeline = pipeline;
     pipeline.reader().stop_on(shutdown.flag());
+    pipeline.set_metrics(config.metrics.clone());
     let activity = pipeline.activity().clone();
     let watchdog = Watchdog::from_env();
     let period = watchdog
@@ -395,11 +406,13 @@ pub async fn run(
         dir,
         wake: sender.as_ref().map(|(wake, _)| Arc::clone(wake)),
         shutdown: shutdown.clone(),
+        metrics: config.metrics.clone(),
     };
     // Watch before the rescan, so nothing written during it is missed.
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut watcher = Some(watch::watch(&daemon.dir, tx.clone())?);
     daemon.rescan(&shutdown).await;
+    config.metrics.set_ready();
     let checkpointer = match Store::open(&config.db) {
         Ok(store) => Some(Arc::new(Mutex::new(store))),
         Err(err) => {
@@ -429,11 +442,12 @@ pub async fn run(
                 None => break,
             },
             _ = sleep_until(due), if due.is_some() => {
+                let taken = std::time::Instant::now();
                 for path in daemon.retry.take_due() {
                     if shutdown.requested() {
                         break;
                     }
-                    daemon.process(&path).await;
+                    daemon.process(&path, taken).await;
                 }
             }
             _ = tick.tick() => {
@@ -467,6 +481,7 @@ pub async fn run(
                 }
             }
         }
+        daemon.note_queue();
     }
     service::notify("STOPPING=1");
     info!("shutting down");
@@ -513,15 +528,17 @@ struct Daemon {
     /// Wakes the alert sender after a write, when there is one.
     wake: Option<Arc<Notify>>,
     shutdown: Shutdown,
+    metrics: Metrics,
 }
 
 impl Daemon {
     async fn handle(&mut self, event: FileEvent, shutdown: &Shutdown) {
         match event {
             FileEvent::Complete(path) => {
+                let taken = std::time::Instant::now();
                 if self.accepted(&path) {
                     self.retry.forget(&path);
-                    self.process(&path).await;
+                    self.process(&path, taken).await;
                 }
             }
             FileEvent::Written(path) => {
@@ -580,7 +597,9 @@ impl Daemon {
     async fn scan(&mut self, shutdown: &Shutdown) {
         let paths = ingest::walk(&self.dir, &self.filter);
         let unobserved: Arc<dyn Observer> = Arc::new(());
-        let (_, deferred, failed) = catch_up(&self.pipeline, paths, shutdown, &unobserved).await;
+        let waiting = (&self.metrics, self.retry.len());
+        let (_, deferred, failed) =
+            catch_up(&self.pipeline, paths, shutdown, &unobserved, waiting).await;
         // Still being written: read again once they settle.
         for path in deferred.into_iter().filter(|p| p.exists()) {
             self.retry.settle(path);
@@ -588,7 +607,13 @@ impl Daemon {
         for path in failed {
             self.retry.backoff(path);
         }
+        self.note_queue();
         self.wake_sender();
+    }
+
+    /// Tells the metrics how many files wait to be read.
+    fn note_queue(&self) {
+        self.metrics.set_queue_depth(self.retry.len());
     }
 
     /// Tells the alert sender that new alerts may be waiting.
@@ -602,15 +627,16 @@ impl Daemon {
     /// Ingests one file. Everything that touches the file system runs off
     /// the loop's thread (a stat can hang on a dead mount too); should
     /// shutdown come while it is stuck in a transaction, the daemon waits
-    /// [`STOP_GRACE`] and then stops without it.
-    async fn process(&mut self, path: &Path) {
+    /// [`STOP_GRACE`] and then stops without it. `taken` is when the file's
+    /// event or due retry left the queue, for the ingest latency.
+    async fn process(&mut self, path: &Path, taken: std::time::Instant) {
         let (owned, dir) = (path.to_path_buf(), self.dir.clone());
         let work = blocking(&self.pipeline, move |p| {
             if owned.is_symlink() && !ingest::inside(&dir, &owned) {
                 warn!(file = %owned.display(), "symbolic link points outside the watched folder; not followed");
                 return Ok(None);
             }
-            let outcome = p.ingest(&owned)?;
+            let outcome = p.ingest_live(&owned, taken)?;
             Ok(Some((outcome, owned.exists())))
         });
         let Some(result) = unless_stopped(&self.shutdown.clone(), work).await else {
@@ -670,6 +696,11 @@ impl Retry {
         self.failures.remove(path);
     }
 
+    /// How many files wait.
+    fn len(&self) -> usize {
+        self.due.len()
+    }
+
     fn next_due(&self) -> Option<Instant> {
         self.due.values().min().copied()
     }
@@ -708,6 +739,7 @@ mod tests {
             dir: std::fs::canonicalize(dir).expect("dir"),
             wake: None,
             shutdown: Shutdown::default(),
+            metrics: Metrics::new(),
         }
     }
 
@@ -752,9 +784,37 @@ mod tests {
         assert_eq!(articles(&d), 1, "a complete file is read at once");
         tokio::time::sleep_until(d.retry.next_due().expect("due")).await;
         for path in d.retry.take_due() {
-            d.process(&path).await;
+            d.process(&path, std::time::Instant::now()).await;
         }
         assert_eq!(articles(&d), 2);
+    }
+
+    #[tokio::test]
+    async fn the_queue_depth_counts_the_files_waiting() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut d = daemon(tmp.path());
+        let depth = |d: &Daemon| {
+            let mut out = String::new();
+            let snapshot = crate::metrics::DbSnapshot::default();
+            d.metrics.encode(&snapshot, &mut out).expect("encode");
+            out.lines()
+                .find_map(|l| l.strip_prefix("venuewatch_backlog_queue_depth "))
+                .map(str::to_owned)
+        };
+        for name in ["a.txt", "b.txt"] {
+            let path = d.dir.join(name);
+            std::fs::write(&path, "one article").expect("write");
+            d.handle(FileEvent::Written(path), &Shutdown::default())
+                .await;
+        }
+        d.note_queue();
+        assert_eq!(depth(&d).as_deref(), Some("2"));
+        tokio::time::sleep_until(d.retry.next_due().expect("due")).await;
+        for path in d.retry.take_due() {
+            d.process(&path, std::time::Instant::now()).await;
+        }
+        d.note_queue();
+        assert_eq!(depth(&d).as_deref(), Some("0"));
     }
 
     #[test]

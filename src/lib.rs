@@ -20,7 +20,11 @@
 //! - [`extract`]: pure; article -> venue claims.
 //! - [`lexicon`]: the data file of leaders, venues and cue words.
 //! - [`store`]: the only module importing `rusqlite`.
+//! - [`server`]: the HTTP server of `watch --listen` and `serve`: the live
+//!   page, the JSON API, server-sent events, metrics and health checks.
 //! - [`service`]: the state lock and the systemd notify protocol.
+//! - [`metrics`]: the only module importing `prometheus_client`; counters,
+//!   histograms and database gauges in the Prometheus text format.
 //! - [`diff`]: pure; a leader's reports -> positions and changes with diffs.
 //! - [`report`]: renders results as text, JSON, JSON lines, Markdown or CSV.
 //! - [`progress`]: progress bars on stderr, only when it is a terminal.
@@ -44,11 +48,13 @@ pub mod filter;
 pub mod html;
 pub mod ingest;
 pub mod lexicon;
+pub mod metrics;
 pub mod pipeline;
 pub mod progress;
 pub mod query;
 pub mod reindex;
 pub mod report;
+pub mod server;
 pub mod service;
 pub mod store;
 pub mod suggest;

@@ -4,13 +4,16 @@
 //! errors.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use tracing::{info, warn};
 
 use crate::activity::{Activity, Step as Doing};
 use crate::article::{Article, RejectReason};
+use crate::diff::ChangeKind;
 use crate::extract::{Claim, Extractor};
 use crate::ingest::{self, Document, FileMeta, IngestError, Reader};
+use crate::metrics::Metrics;
 use crate::store::{Content, FileVersion, LeaderChange, Store, StoreError, Writer};
 
 /// What ingesting one file did.
@@ -38,13 +41,113 @@ pub enum Outcome {
     /// Nothing new: the same file version was seen before.
     Unchanged,
     /// Not an article (or unreadable); recorded with the reason.
-    Rejected(String),
+    Rejected {
+        /// Which class of reason, for counting.
+        kind: RejectKind,
+        /// The reason, as logged and recorded.
+        reason: String,
+    },
     /// Not readable now (still being written, or gone); try again when it
     /// changes.
     Deferred(String),
     /// The read hung and was abandoned (or an earlier one still hangs):
     /// nothing recorded; try again after a while.
     Stalled(String),
+}
+
+/// Why a file was rejected, as a small fixed set of classes: what the
+/// metrics count by, taken from the typed error where the rejection is made
+/// (the message says the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RejectKind {
+    /// Binary content.
+    Binary,
+    /// Zero bytes, or only white space.
+    Empty,
+    /// In no supported encoding.
+    Encoding,
+    /// A known format that is not an article (PDF, images, archives).
+    Unsupported,
+    /// A supported format that does not parse.
+    Malformed,
+    /// Over the size limit.
+    TooLarge,
+    /// Not a regular file (a pipe, a socket, a device, a folder).
+    NotAFile,
+    /// Could not be read (permission denied).
+    Unreadable,
+    /// Anything else.
+    Other,
+}
+
+impl RejectKind {
+    /// Every class, in a fixed order.
+    pub const ALL: [RejectKind; 9] = [
+        RejectKind::Binary,
+        RejectKind::Empty,
+        RejectKind::Encoding,
+        RejectKind::Unsupported,
+        RejectKind::Malformed,
+        RejectKind::TooLarge,
+        RejectKind::NotAFile,
+        RejectKind::Unreadable,
+        RejectKind::Other,
+    ];
+
+    /// The class's name, as the metrics label it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectKind::Binary => "binary",
+            RejectKind::Empty => "empty",
+            RejectKind::Encoding => "encoding",
+            RejectKind::Unsupported => "unsupported",
+            RejectKind::Malformed => "malformed",
+            RejectKind::TooLarge => "too_large",
+            RejectKind::NotAFile => "not_a_file",
+            RejectKind::Unreadable => "unreadable",
+            RejectKind::Other => "other",
+        }
+    }
+}
+
+impl From<&RejectReason> for RejectKind {
+    fn from(reason: &RejectReason) -> RejectKind {
+        match reason {
+            RejectReason::Empty => RejectKind::Empty,
+            RejectReason::Binary => RejectKind::Binary,
+            RejectReason::Undecodable => RejectKind::Encoding,
+            RejectReason::Unsupported(_) => RejectKind::Unsupported,
+            RejectReason::Malformed { .. } => RejectKind::Malformed,
+        }
+    }
+}
+
+impl From<&IngestError> for RejectKind {
+    fn from(err: &IngestError) -> RejectKind {
+        match err {
+            IngestError::Rejected { reason, .. } => reason.into(),
+            IngestError::TooLarge { .. } => RejectKind::TooLarge,
+            IngestError::NotAFile { .. } => RejectKind::NotAFile,
+            IngestError::Io { .. } => RejectKind::Unreadable,
+            // Not rejections where they are made (deferred or stalled); a
+            // class all the same, should one ever be recorded as one.
+            IngestError::Changing { .. }
+            | IngestError::Stalled { .. }
+            | IngestError::Hanging { .. }
+            | IngestError::Stopped { .. } => RejectKind::Other,
+        }
+    }
+}
+
+impl Outcome {
+    /// Whether the file brought new articles.
+    pub fn has_new(&self) -> bool {
+        match self {
+            Outcome::New { .. } => true,
+            Outcome::Items { new, .. } => *new > 0,
+            _ => false,
+        }
+    }
 }
 
 /// Counts of outcomes, for `ingest`'s summary line.
@@ -84,7 +187,7 @@ impl Tally {
                 self.rejected += bad.len();
             }
             Outcome::Duplicate | Outcome::Unchanged => self.unchanged += 1,
-            Outcome::Rejected(_) => self.rejected += 1,
+            Outcome::Rejected { .. } => self.rejected += 1,
             Outcome::Deferred(_) | Outcome::Stalled(_) => self.deferred += 1,
         }
     }
@@ -139,7 +242,9 @@ impl Ingested {
                 file = %self.path.display(),
                 "same content as an article already ingested"
             ),
-            Outcome::Rejected(reason) | Outcome::Deferred(reason) | Outcome::Stalled(reason) => {
+            Outcome::Rejected { reason, .. }
+            | Outcome::Deferred(reason)
+            | Outcome::Stalled(reason) => {
                 warn!(file = %self.path.display(), "{reason}")
             }
             Outcome::New { .. } | Outcome::Unchanged => {}
@@ -154,6 +259,7 @@ pub struct Pipeline {
     extractor: Extractor,
     max_size: u64,
     reader: Reader,
+    metrics: Metrics,
 }
 
 impl Pipeline {
@@ -165,7 +271,19 @@ impl Pipeline {
             extractor,
             max_size,
             reader: Reader::new(Activity::default(), ingest::DEFAULT_READ_TIMEOUT),
+            metrics: Metrics::new(),
         }
+    }
+
+    /// Counts what the pipeline does in `metrics` (by default, metrics of
+    /// its own that nobody reads).
+    pub fn set_metrics(&mut self, metrics: Metrics) {
+        self.metrics = metrics;
+    }
+
+    /// The metrics the pipeline counts in.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// Abandons reads after `timeout` without progress.
@@ -203,6 +321,17 @@ impl Pipeline {
     /// the timeline and stops where the position is again what the change
     /// log says, so even an article dated years back costs little.
     pub fn ingest(&mut self, path: &Path) -> Result<Outcome, StoreError> {
+        self.ingest_from(path, None)
+    }
+
+    /// [`Pipeline::ingest`] for a live file the daemon took off its queue
+    /// at `taken`: the time from then to the commit of the file's new
+    /// articles is observed as the ingest latency.
+    pub fn ingest_live(&mut self, path: &Path, taken: Instant) -> Result<Outcome, StoreError> {
+        self.ingest_from(path, Some(taken))
+    }
+
+    fn ingest_from(&mut self, path: &Path, taken: Option<Instant>) -> Result<Outcome, StoreError> {
         let activity = self.reader.activity().clone();
         // From the stat on: on a dead mount, a stat hangs as a read does.
         let checking = activity.begin(Doing::Checking, Some(path));
@@ -216,8 +345,13 @@ impl Pipeline {
         let recording = activity.begin(Doing::Recording, Some(&file.path));
         let ingested = self.store.write(|w| record(w, file, step))?;
         drop(recording);
+        if let Some(taken) = taken.filter(|_| ingested.outcome.has_new()) {
+            self.metrics.observe_ingest_latency(taken.elapsed());
+        }
+        self.metrics.record_outcome(&ingested.outcome);
         ingested.log();
         let deriving = activity.begin(Doing::Deriving, Some(&ingested.path));
+        let started = Instant::now();
         let changes = self.store.write(|w| {
             let mut changes = Vec::new();
             w.derive(&mut |c| {
@@ -227,6 +361,8 @@ impl Pipeline {
             Ok(changes)
         })?;
         drop(deriving);
+        self.metrics.observe_derive(started.elapsed());
+        self.metrics.record_changes(&changes);
         log_changes(&changes);
         Ok(ingested.outcome)
     }
@@ -269,6 +405,7 @@ impl Pipeline {
             extractor,
             max_size,
             reader,
+            metrics,
         } = self;
         let (extractor, max_size, reader) = (&*extractor, *max_size, &*reader);
         let todo: Vec<usize> = (0..next.files.len())
@@ -322,6 +459,7 @@ impl Pipeline {
         Ok(written?
             .into_iter()
             .map(|i| {
+                metrics.record_outcome(&i.outcome);
                 i.log();
                 (i.path, i.outcome)
             })
@@ -335,12 +473,24 @@ impl Pipeline {
         // can be more changes than are worth holding. Should the commit
         // fail, its error follows in the log and the derivation is retried.
         let deriving = self.reader.activity().begin(Doing::Deriving, None);
-        self.store.write(|w| {
+        let started = Instant::now();
+        // Counted once committed.
+        let (mut new, mut reversed) = (0, 0);
+        let added = self.store.write(|w| {
             w.derive(&mut |c| {
                 deriving.progress();
+                match c.change.kind {
+                    ChangeKind::New => new += 1,
+                    ChangeKind::Reversed => reversed += 1,
+                }
                 log_changes(std::slice::from_ref(&c))
             })
-        })
+        })?;
+        self.metrics.observe_derive(started.elapsed());
+        self.metrics.record_changes_of(ChangeKind::New, new);
+        self.metrics
+            .record_changes_of(ChangeKind::Reversed, reversed);
+        Ok(added)
     }
 }
 
@@ -490,13 +640,15 @@ fn record(w: &mut Writer, file: FileRef, step: Step) -> Result<Ingested, StoreEr
         outcome,
         new,
     };
-    let reject = |w: &mut Writer, meta, reason: String| -> Result<Ingested, StoreError> {
+    let reject = |w: &mut Writer, meta, err: IngestError| -> Result<Ingested, StoreError> {
+        let reason = err.to_string();
         w.reject(&file.key, meta, &reason)?;
-        Ok(done(Outcome::Rejected(reason), Vec::new()))
+        let kind = RejectKind::from(&err);
+        Ok(done(Outcome::Rejected { kind, reason }, Vec::new()))
     };
     let (doc, parsed) = match step {
         Step::Done(outcome) => return Ok(done(outcome, Vec::new())),
-        Step::Reject(meta, err) => return reject(w, meta, err.to_string()),
+        Step::Reject(meta, err) => return reject(w, meta, err),
         Step::Read(doc, parsed) => (doc, parsed),
     };
     let whole = FileVersion {
@@ -511,7 +663,7 @@ fn record(w: &mut Writer, file: FileRef, step: Step) -> Result<Ingested, StoreEr
         return Ok(done(Outcome::Duplicate, Vec::new()));
     }
     let mut prepared = match parsed {
-        Err(err) => return reject(w, doc.meta, err.to_string()),
+        Err(err) => return reject(w, doc.meta, err),
         Ok(prepared) => prepared,
     };
     let single = matches!(prepared.as_slice(), [Prepared { item: None, .. }]);
@@ -523,8 +675,7 @@ fn record(w: &mut Writer, file: FileRef, step: Step) -> Result<Ingested, StoreEr
                 IngestError::Rejected {
                     path: file.path.clone(),
                     reason,
-                }
-                .to_string(),
+                },
             ),
             Ok((article, claims)) => {
                 w.record(

@@ -116,6 +116,42 @@ fn claim_view<'a>(c: &'a Claim, unknown: &[String]) -> ClaimView<'a> {
     }
 }
 
+#[derive(Serialize)]
+struct ArticleJson<'a> {
+    id: i64,
+    name: &'a str,
+    date: String,
+    date_source: &'a str,
+    url: Option<&'a str>,
+    title: Option<&'a str>,
+    file: Option<&'a str>,
+    item: Option<&'a str>,
+    claims: Vec<ClaimView<'a>>,
+}
+
+/// Writes one stored article, its source and its claims as a JSON object
+/// (`GET /api/articles/{id}`).
+pub fn article_json(a: &crate::store::ArticleView, out: &mut impl Write) -> io::Result<()> {
+    let view = ArticleJson {
+        id: a.id,
+        name: &a.name,
+        date: a.date.to_string(),
+        date_source: &a.date_source,
+        url: a.source.url.as_deref(),
+        title: a.source.title.as_deref(),
+        file: a.source.file.as_deref(),
+        item: a.source.item.as_deref(),
+        claims: a.claims.iter().map(|c| claim_view(c, &[])).collect(),
+    };
+    json(&view, out)
+}
+
+/// One change as a single line of JSON, as `changes --format jsonl` prints
+/// it (an event of `GET /api/events`).
+pub fn change_json_line(change: &LeaderChange) -> String {
+    serde_json::to_string(&change_view(change)).unwrap_or_default()
+}
+
 /// Writes extraction results as a JSON list in the gold format.
 pub fn extracted_json(results: &[Extracted], out: &mut impl Write) -> io::Result<()> {
     let views: Vec<ExtractedView> = results

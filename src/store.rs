@@ -334,7 +334,7 @@ impl std::str::FromStr for Cursor {
 
     fn from_str(s: &str) -> Result<Cursor, String> {
         let bad = || "not a cursor this server gave".to_string();
-        if s.len() % 2 != 0 || s.len() > 8192 {
+        if !s.len().is_multiple_of(2) || s.len() > 8192 {
             return Err(bad());
         }
         let bytes: Vec<u8> = (0..s.len())
@@ -884,6 +884,16 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok(OutboxCounts { pending, delivered })
+    }
+
+    /// How many attempts to deliver the pending alerts have failed, in all
+    /// (a delivered alert's attempts are not counted).
+    pub fn outbox_failed_attempts(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(SUM(attempts), 0) FROM outbox WHERE delivered_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     // Queries for the HTML report.

@@ -596,7 +596,13 @@ fn failed_attempts_are_counted_and_keep_the_alert_first() {
     assert_eq!(s.alert_failed(head.id, "HTTP 503").expect("failed"), 2);
     let again = s.next_alert().expect("next").expect("alert");
     assert_eq!((again.id, again.attempts), (head.id, 2));
+    assert_eq!(s.outbox_failed_attempts().expect("attempts"), 2);
     s.alert_delivered(head.id).expect("delivered");
+    assert_eq!(
+        s.outbox_failed_attempts().expect("attempts"),
+        0,
+        "a delivered alert's attempts are not counted"
+    );
     let next = s.next_alert().expect("next").expect("alert");
     assert!(next.id > head.id);
     assert_eq!(next.change.change.kind, ChangeKind::Reversed);

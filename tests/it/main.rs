@@ -14,5 +14,6 @@ mod fuzz;
 mod reindex;
 mod report;
 mod review;
+mod server;
 mod service;
 mod util;
