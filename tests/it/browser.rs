@@ -385,6 +385,21 @@ fn the_live_page_shows_filters_and_follows_new_changes() {
         .unwrap_or_default()
         .to_owned();
     assert!(csp.contains("script-src 'self'"), "CSP: {csp:?}");
+    // A wrong filter is a page that says which, not a wider view.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut bad = agent
+        .get(format!("{base}/?kind=old"))
+        .call()
+        .expect("GET /?kind=old");
+    assert_eq!(bad.status(), 400);
+    let text = bad.body_mut().read_to_string().expect("body");
+    assert!(
+        text.contains("parameter kind: is new or reversed"),
+        "{text}"
+    );
 
     let mut browser = Browser::launch(1280, 1600);
     browser.navigate(&home);
@@ -461,7 +476,16 @@ fn the_live_page_shows_filters_and_follows_new_changes() {
     assert!(marker.starts_with("Updated "), "{marker}");
     assert!(marker.contains("new change"), "{marker}");
     assert_eq!(browser.eval("window.__kept"), 1, "the page was reloaded");
-    assert_eq!(reversals(&ws), before + 1, "the article made a reversal");
+    // Every reversal the article made reaches the page (one event each).
+    let after = reversals(&ws);
+    assert!(after > before, "the article made no reversal");
+    browser.wait_for(
+        "every new reversal on the page",
+        &format!(
+            "document.querySelectorAll('ol.newest li.change.reversed[data-leader=\"zelensky\"]').length === {after}"
+        ),
+        LIVE_DEADLINE,
+    );
     assert_eq!(browser.eval("location.href"), view.as_str());
     assert_eq!(
         browser.eval(POSITION_ROWS),
