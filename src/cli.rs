@@ -950,7 +950,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .to_string();
             let data = server::report_data(&store, database)?;
             let mut page = Vec::new();
-            crate::html::render(&data, &mut page)?;
+            crate::html::render(&data, crate::html::Output::Report, &mut page)?;
             std::fs::write(&html, page)
                 .with_context(|| format!("cannot write {}", html.display()))?;
             writeln!(

@@ -1,10 +1,18 @@
-//! The HTML report: one self-contained page (inline CSS and SVG; no script,
-//! no font, image or style from anywhere else) with, per leader, a timeline
-//! chart of every claim, the current position table and the change log with
-//! its before/after diffs.
+//! The HTML pages: one renderer, two outputs ([`Output`]), so that the
+//! report and the live page never drift apart. Both show, per leader, a
+//! timeline chart of every claim, the current position table and the change
+//! log with its before/after diffs.
 //!
-//! Pure: [`render`] writes plain values that `cli` collected from the store
-//! to `&mut impl Write`; it reads no clock, no file and no database. Every
+//! - The report (`report --html`) is one self-contained page: inline CSS
+//!   and SVG; no script, no font, image or style from anywhere else.
+//! - The live page (`watch --listen`, `serve`; see [`live`]) links its
+//!   style sheet ([`STYLE`]) and script ([`LIVE_JS`]) from the server, so
+//!   that it needs nothing inline under a strict Content-Security-Policy;
+//!   it adds a filter form, an overview and the "updated" marker.
+//!
+//! Pure: [`render`] writes plain values that `cli` or the server collected
+//! from the store to `&mut impl Write`; it reads no clock, no file and no
+//! database. Every
 //! text that can come from an article (evidence, file names, ids, headlines,
 //! addresses) is written through [`Esc`], so it is text in HTML and in SVG,
 //! never markup. Each position and change links to its article's own page
@@ -23,6 +31,10 @@ use crate::diff::{Change, ChangeKind, Position};
 use crate::extract::Stance;
 use crate::report;
 use crate::store::{Counts, DatedClaim, Source};
+
+mod live;
+
+pub use live::{narrow, LiveView, NEWEST};
 
 /// Everything the report shows.
 #[derive(Debug, Clone)]
@@ -53,8 +65,26 @@ pub struct LeaderData {
     pub changes: Vec<(Change, Source)>,
 }
 
-/// Writes the report as one HTML page.
-pub fn render(data: &ReportData, out: &mut impl Write) -> io::Result<()> {
+/// Which page [`render`] writes.
+#[derive(Debug, Clone, Copy)]
+pub enum Output<'a> {
+    /// The self-contained report file of `report --html`.
+    Report,
+    /// The live page the server serves: the data narrowed by the view's
+    /// filter, with the filter form, and linked style sheet and script.
+    Live(&'a LiveView),
+}
+
+/// Writes one HTML page of `data`: the report, or the live page.
+pub fn render(data: &ReportData, output: Output<'_>, out: &mut impl Write) -> io::Result<()> {
+    match output {
+        Output::Report => report_page(data, out),
+        Output::Live(view) => live::page(data, view, out),
+    }
+}
+
+/// The leaders in page order: by number of claims, then id.
+fn ordered(data: &ReportData) -> Vec<&LeaderData> {
     let mut leaders: Vec<&LeaderData> = data.leaders.iter().collect();
     leaders.sort_by(|a, b| {
         b.claims
@@ -62,10 +92,19 @@ pub fn render(data: &ReportData, out: &mut impl Write) -> io::Result<()> {
             .cmp(&a.claims.len())
             .then_with(|| a.leader.cmp(&b.leader))
     });
+    leaders
+}
+
+fn report_page(data: &ReportData, out: &mut impl Write) -> io::Result<()> {
+    let leaders = ordered(data);
     let anchors = anchors(&leaders);
 
-    write!(out, "{HEAD}")?;
-    page_header(data, &leaders, &anchors, out)?;
+    write!(out, "{HEAD}{REPORT_STYLE}{HEAD_END}")?;
+    writeln!(out, "<header class=\"page\">")?;
+    writeln!(out, "<h1>Where leaders say talks should happen</h1>")?;
+    let hrefs: Vec<String> = anchors.iter().map(|a| format!("#{a}")).collect();
+    summary(data, "report generated", &leaders, &hrefs, out)?;
+    writeln!(out, "</header>")?;
     writeln!(out, "<main>")?;
     if leaders.is_empty() {
         writeln!(
@@ -75,9 +114,13 @@ pub fn render(data: &ReportData, out: &mut impl Write) -> io::Result<()> {
         )?;
     }
     for (leader, anchor) in leaders.iter().zip(&anchors) {
-        section(leader, anchor, out)?;
+        section(leader, anchor, None, out)?;
     }
     writeln!(out, "</main>")?;
+    footer(out)
+}
+
+fn footer(out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
         "<footer>venuewatch {} &middot; marks: claims as reported on their article's date; \
@@ -137,18 +180,19 @@ fn anchors(leaders: &[&LeaderData]) -> Vec<String> {
         .collect()
 }
 
-fn page_header(
+/// When and from what the page was made, the database's counts, and the
+/// index of leaders, each linked to `hrefs` (in `leaders` order).
+fn summary(
     data: &ReportData,
+    what: &str,
     leaders: &[&LeaderData],
-    anchors: &[String],
+    hrefs: &[String],
     out: &mut impl Write,
 ) -> io::Result<()> {
     let c = &data.counts;
-    writeln!(out, "<header class=\"page\">")?;
-    writeln!(out, "<h1>Where leaders say talks should happen</h1>")?;
     writeln!(
         out,
-        "<p class=\"meta\">venuewatch report generated <time datetime=\"{}\">{}</time> \
+        "<p class=\"meta\">venuewatch {what} <time datetime=\"{}\">{}</time> \
          from <code>{}</code></p>",
         data.generated,
         data.generated.strftime("%Y-%m-%d %H:%M UTC"),
@@ -169,11 +213,11 @@ fn page_header(
     writeln!(out, "</ul>")?;
     if !leaders.is_empty() {
         writeln!(out, "<nav class=\"index\" aria-label=\"Leaders\"><ol>")?;
-        for (l, anchor) in leaders.iter().zip(anchors) {
+        for (l, href) in leaders.iter().zip(hrefs) {
             writeln!(
                 out,
-                "<li><a href=\"#{}\">{}</a> <small>{} &middot; {}</small></li>",
-                Esc(anchor),
+                "<li><a href=\"{}\">{}</a> <small>{} &middot; {}</small></li>",
+                Esc(href),
                 Esc(&l.leader),
                 plural(l.claims.len(), "claim", "claims"),
                 plural(l.changes.len(), "change", "changes"),
@@ -181,26 +225,42 @@ fn page_header(
         }
         writeln!(out, "</ol></nav>")?;
     }
-    writeln!(out, "</header>")
+    Ok(())
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn section(l: &LeaderData, anchor: &str, out: &mut impl Write) -> io::Result<()> {
+/// A leader's section; on the live page its title links to the leader's
+/// own view (`title_href`).
+fn section(
+    l: &LeaderData,
+    anchor: &str,
+    title_href: Option<&str>,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let rings = match_rings(l);
     writeln!(
         out,
         "<section class=\"leader\" id=\"{}\" aria-labelledby=\"{0}-title\">",
         Esc(anchor)
     )?;
-    writeln!(
-        out,
-        "<h2 id=\"{}-title\">{}</h2>",
-        Esc(anchor),
-        Esc(&l.leader)
-    )?;
+    match title_href {
+        None => writeln!(
+            out,
+            "<h2 id=\"{}-title\">{}</h2>",
+            Esc(anchor),
+            Esc(&l.leader)
+        )?,
+        Some(href) => writeln!(
+            out,
+            "<h2 id=\"{}-title\"><a href=\"{}\">{}</a></h2>",
+            Esc(anchor),
+            Esc(href),
+            Esc(&l.leader)
+        )?,
+    }
     let historical = l.claims.iter().filter(|c| c.claim.historical).count();
     let reversals = l
         .changes
@@ -674,49 +734,67 @@ fn changes(changes: &[(Change, Source)], out: &mut impl Write) -> io::Result<()>
     }
     writeln!(out, "<ol class=\"changes\">")?;
     for (c, source) in changes {
-        let kind = c.kind.as_str();
-        let from = match c.from {
-            Some(s) => stance_badge(s),
-            None => "<span class=\"stance none\">none</span>".to_string(),
-        };
-        writeln!(
-            out,
-            "<li class=\"change {kind}\">\n<div class=\"change-main\">"
-        )?;
-        writeln!(
-            out,
-            "<div class=\"change-head\"><time class=\"date\">{}</time><span class=\"kind {kind}\">{kind}</span>\
-             <span class=\"venue\">{}</span><span class=\"fromto\">{from} <span class=\"arrow\">\u{2192}</span> {}</span></div>",
-            c.date,
-            Esc(&c.venue),
-            stance_badge(c.to),
-        )?;
-        writeln!(
-            out,
-            "<blockquote class=\"evidence\">{}</blockquote>",
-            Esc(&c.evidence)
-        )?;
-        write!(
-            out,
-            "<p class=\"source\">article <code>{}</code>",
-            Esc(&c.article)
-        )?;
-        let source = source_html(source);
-        if !source.is_empty() {
-            write!(out, " &middot; {source}")?;
-        }
-        if let Some(previous) = &c.previous_article {
-            write!(out, " &middot; previously <code>{}</code>", Esc(previous))?;
-        }
-        writeln!(out, "</p>\n</div>")?;
-        write!(
-            out,
-            "<pre class=\"diff\" aria-label=\"position before and after\">"
-        )?;
-        diff_lines(&c.diff, out)?;
-        writeln!(out, "</pre>\n</li>")?;
+        change_item(c, source, None, out)?;
     }
     writeln!(out, "</ol>")
+}
+
+/// One change of the log: its head, evidence, source and diff. In a list
+/// of many leaders' changes, `leader` names whose it is.
+fn change_item(
+    c: &Change,
+    source: &Source,
+    leader: Option<&str>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let kind = c.kind.as_str();
+    let from = match c.from {
+        Some(s) => stance_badge(s),
+        None => "<span class=\"stance none\">none</span>".to_string(),
+    };
+    let (data_leader, leader_head) = match leader {
+        Some(l) => (
+            format!(" data-leader=\"{}\"", Esc(l)),
+            format!("<span class=\"leader\">{}</span>", Esc(l)),
+        ),
+        None => (String::new(), String::new()),
+    };
+    writeln!(
+        out,
+        "<li class=\"change {kind}\"{data_leader}>\n<div class=\"change-main\">"
+    )?;
+    writeln!(
+        out,
+        "<div class=\"change-head\"><time class=\"date\">{}</time>{leader_head}<span class=\"kind {kind}\">{kind}</span>\
+         <span class=\"venue\">{}</span><span class=\"fromto\">{from} <span class=\"arrow\">\u{2192}</span> {}</span></div>",
+        c.date,
+        Esc(&c.venue),
+        stance_badge(c.to),
+    )?;
+    writeln!(
+        out,
+        "<blockquote class=\"evidence\">{}</blockquote>",
+        Esc(&c.evidence)
+    )?;
+    write!(
+        out,
+        "<p class=\"source\">article <code>{}</code>",
+        Esc(&c.article)
+    )?;
+    let source = source_html(source);
+    if !source.is_empty() {
+        write!(out, " &middot; {source}")?;
+    }
+    if let Some(previous) = &c.previous_article {
+        write!(out, " &middot; previously <code>{}</code>", Esc(previous))?;
+    }
+    writeln!(out, "</p>\n</div>")?;
+    write!(
+        out,
+        "<pre class=\"diff\" aria-label=\"position before and after\">"
+    )?;
+    diff_lines(&c.diff, out)?;
+    writeln!(out, "</pre>\n</li>")
 }
 
 /// How many unchanged lines a diff shows around a change.
@@ -915,7 +993,7 @@ fn date_of(day: i64) -> Option<Date> {
     Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok()
 }
 
-/// The document head with the style sheet. The Content-Security-Policy
+/// The document head up to the style sheet. The Content-Security-Policy
 /// makes the browser refuse anything from elsewhere, should it ever creep in.
 const HEAD: &str = r#"<!DOCTYPE html>
 <html lang="en">
@@ -926,133 +1004,25 @@ const HEAD: &str = r#"<!DOCTYPE html>
 <meta name="generator" content="venuewatch">
 <title>venuewatch: venue positions</title>
 <style>
-:root {
-  --ink: #1d2630; --muted: #5b6775; --line: #e2e6eb; --panel: #f6f8fa;
-  --blue: #0072b2; --orange: #d55e00; --orange-text: #a94a00; --grey: #8a96a3;
-  color-scheme: light;
-}
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body {
-  margin: 0; color: var(--ink); background: #fff;
-  font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Liberation Sans", Arial, sans-serif;
-}
-header.page, main, footer { max-width: 1120px; margin: 0 auto; padding-left: 28px; padding-right: 28px; }
-header.page { padding-top: 28px; padding-bottom: 10px; border-bottom: 1px solid var(--line); }
-h1 { font-size: 1.75rem; line-height: 1.2; margin: 0 0 .3rem; letter-spacing: -.01em; }
-h2 { font-size: 1.45rem; margin: 0 0 .15rem; text-transform: capitalize; }
-h3 { font-size: 1rem; margin: 1.6rem 0 .5rem; color: #2c3744; }
-h3 .count { display: inline-block; min-width: 1.6em; padding: 0 .45em; border-radius: 999px; background: var(--panel);
-  border: 1px solid var(--line); font-size: .8rem; text-align: center; color: var(--muted); font-weight: 600; }
-.meta { color: var(--muted); margin: 0 0 1rem; font-size: .92rem; }
-code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: .86em; }
-.stats { display: flex; flex-wrap: wrap; gap: 10px; list-style: none; padding: 0; margin: 0 0 1.1rem; }
-.stats li { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 6px 14px; min-width: 92px; }
-.stats b { display: block; font-size: 1.35rem; line-height: 1.3; font-variant-numeric: tabular-nums; }
-.stats span { color: var(--muted); font-size: .74rem; text-transform: uppercase; letter-spacing: .05em; }
-nav.index ol { display: flex; flex-wrap: wrap; gap: 8px; list-style: none; padding: 0; margin: 0 0 .6rem; }
-nav.index a { font-weight: 600; color: var(--blue); text-decoration: none; text-transform: capitalize; }
-nav.index li { border: 1px solid var(--line); border-radius: 999px; padding: 3px 12px; }
-nav.index li:hover { border-color: var(--blue); }
-nav.index small { color: var(--muted); }
-section.leader { padding: 30px 0 18px; border-bottom: 1px solid var(--line); }
-.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; list-style: none; padding: 0; margin: 0 0 .5rem; font-size: .84rem; color: var(--muted); }
-.legend svg { vertical-align: -2px; margin-right: 5px; }
-.legend li svg + svg { margin-left: -2px; }
-figure.chart-box { margin: 0; border: 1px solid var(--line); border-radius: 10px; padding: 6px 6px 0; overflow: hidden; }
-svg.chart { display: block; width: 100%; height: auto; }
-svg.chart text { font-size: 12px; fill: #445160; font-family: inherit; }
-svg.chart .venue-label { font-size: 13px; fill: var(--ink); font-weight: 600; }
-svg.chart .tick.year { fill: var(--muted); font-size: 11px; }
-.band { fill: #f4f6f9; }
-.grid { stroke: #dde2e8; stroke-width: 1; }
-.axis { stroke: #9aa5b1; stroke-width: 1; }
-.held { stroke-width: 6; stroke-linecap: round; stroke-opacity: .28; }
-.held.proposes { stroke: var(--blue); }
-.held.rejects { stroke: var(--orange); }
-.mark { stroke: #fff; stroke-width: 1.5; }
-.mark.proposes, .glyph.proposes { fill: var(--blue); }
-.mark.rejects, .glyph.rejects { fill: var(--orange); }
-.mark.historical, .glyph.historical { fill: #fff; stroke: var(--grey); stroke-width: 1.6; }
-.mark:hover { stroke: var(--ink); stroke-width: 2; }
-.ring { fill: none; stroke: var(--ink); stroke-width: 1.3; pointer-events: none; }
-.ring.reversed { stroke-width: 2.6; }
-.glyph.legend-ring { stroke: var(--ink); }
-.glyph.held { stroke-width: 5; }
-.stance { white-space: nowrap; font-weight: 600; }
-.stance svg { vertical-align: -2px; margin-right: 4px; }
-.stance.proposes { color: var(--blue); }
-.stance.rejects { color: var(--orange-text); }
-.stance.none { color: var(--muted); font-weight: 400; font-style: italic; }
-.table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-th { text-align: left; font-weight: 600; color: var(--muted); font-size: .74rem; text-transform: uppercase;
-  letter-spacing: .05em; border-bottom: 2px solid var(--line); padding: 6px 10px; white-space: nowrap; }
-td { border-bottom: 1px solid var(--line); padding: 8px 10px; vertical-align: top; }
-td.venue { font-weight: 600; white-space: nowrap; }
-td.date, time.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.file code { white-space: nowrap; color: var(--muted); }
-td.evidence { min-width: 18rem; }
-ol.changes { list-style: none; padding: 0; margin: 0; }
-li.change { border: 1px solid var(--line); border-left: 4px solid #b4bdc7; border-radius: 8px; padding: 10px 16px 12px; margin: 0 0 12px;
-  display: grid; grid-template-columns: minmax(0, 1fr) minmax(220px, 34%); gap: 4px 20px; align-items: start; }
-li.change.reversed { border-left-color: var(--ink); }
-.change-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 12px; }
-.change-head .venue { font-weight: 700; }
-.arrow { color: var(--muted); }
-.kind { font-size: .7rem; font-weight: 700; text-transform: uppercase; letter-spacing: .06em; border-radius: 4px; padding: 1px 7px; border: 1px solid #9aa5b1; color: #3d4957; }
-.kind.reversed { background: var(--ink); border-color: var(--ink); color: #fff; }
-blockquote.evidence { margin: .45rem 0; padding: 0 0 0 12px; border-left: 3px solid var(--line); color: #33404e; }
-.source { margin: .25rem 0 0; font-size: .82rem; color: var(--muted); }
-.source-link { color: var(--blue); overflow-wrap: anywhere; }
-.source-title { color: var(--ink); }
-.source-url { overflow-wrap: anywhere; }
-pre.diff { margin: .2rem 0 0; padding: 6px 0; background: var(--panel); border: 1px solid var(--line); border-radius: 6px;
-  font-size: .8rem; line-height: 1.5; overflow-x: auto; }
-pre.diff span { display: block; padding: 0 12px; }
-pre.diff .add { background: #e4f4e8; color: #14532d; }
-pre.diff .del { background: #fdeaea; color: #8a1c1c; }
-pre.diff .hdr, pre.diff .hunk { color: var(--muted); }
-pre.diff .fold { color: var(--muted); font-style: italic; font-family: inherit; }
-details.claims { margin: 1.2rem 0 0; }
-details.claims summary { cursor: pointer; color: var(--blue); font-weight: 600; font-size: .92rem; }
-details.claims table { margin-top: .5rem; }
-.empty { color: var(--muted); font-style: italic; }
-footer { color: var(--muted); font-size: .8rem; padding-top: 18px; padding-bottom: 36px; }
-@media (max-width: 760px) {
-  li.change { grid-template-columns: minmax(0, 1fr); }
-  figure.chart-box { overflow-x: auto; }
-  svg.chart { min-width: 680px; }
-  /* Table rows become cards: venue, stance and dates on one line, then
-     the article, then the evidence. */
-  table thead { display: none; }
-  table, tbody, tr, td { display: block; }
-  table tr { border-bottom: 1px solid var(--line); padding: 8px 0; }
-  table td { border: 0; padding: 2px 0; min-width: 0; }
-  td.venue, td.date, td.st, td.note { display: inline-block; margin-right: 12px; }
-  td.date[data-label]::before { content: attr(data-label) " "; color: var(--muted); }
-  td.evidence { min-width: 0; }
-  td.file code { white-space: normal; word-break: break-all; }
-  body { font-size: 14px; }
-  header.page, main, footer { padding-left: 14px; padding-right: 14px; }
-}
-@media print {
-  body { font-size: 10.5pt; }
-  header.page, main, footer { max-width: none; padding-left: 0; padding-right: 0; }
-  nav.index a { color: inherit; }
-  section.leader + section.leader { break-before: page; }
-  figure.chart-box, li.change, tr, .stats li { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
-  .table-wrap, pre.diff { overflow: visible; }
-  pre.diff { white-space: pre-wrap; }
-  details.claims { display: none; }
-  figure.chart-box { overflow: visible; }
-  svg.chart { min-width: 0; }
-}
-</style>
-</head>
-<body>
 "#;
+
+/// The rest of the head, after the report's inline style sheet.
+const HEAD_END: &str = "</style>\n</head>\n<body>\n";
+
+/// The report's style sheet, inlined in its `<style>`.
+const REPORT_STYLE: &str = include_str!("html/style.css");
+
+/// The style sheet of both outputs: the report's, and the live page's
+/// additions (the filter form, the skip link, focus, the "updated" marker).
+/// The live page links it as `/static/venuewatch.css`.
+pub const STYLE: &str = concat!(
+    include_str!("html/style.css"),
+    include_str!("html/live.css")
+);
+
+/// The live page's script, linked as `/static/live.js`: follows
+/// `/api/events` and refreshes `<main>` on each change.
+pub const LIVE_JS: &str = include_str!("html/live.js");
 
 #[cfg(test)]
 mod tests {
@@ -1060,7 +1030,7 @@ mod tests {
     use crate::extract::Claim;
     use jiff::civil::date;
 
-    fn claim(
+    pub(super) fn claim(
         article_id: i64,
         seq: i64,
         article: &str,
@@ -1085,7 +1055,7 @@ mod tests {
         }
     }
 
-    fn change(kind: ChangeKind, from: Option<Stance>, c: &DatedClaim) -> Change {
+    pub(super) fn change(kind: ChangeKind, from: Option<Stance>, c: &DatedClaim) -> Change {
         Change {
             venue: c.claim.venue.clone(),
             kind,
@@ -1115,7 +1085,7 @@ mod tests {
     /// istanbul claim, then rejects moscow (b&c<1>.txt, evidence with
     /// markup, a hostile source); zelensky: one claim, whose article states
     /// a `javascript:` address.
-    fn sample() -> ReportData {
+    pub(super) fn sample() -> ReportData {
         let hostile = "He said <script>alert(\"x\")</script> & 'no' to Moscow";
         let a = claim(
             1,
@@ -1190,7 +1160,7 @@ mod tests {
 
     fn html(data: &ReportData) -> String {
         let mut out = Vec::new();
-        render(data, &mut out).expect("render");
+        render(data, Output::Report, &mut out).expect("render");
         String::from_utf8(out).expect("utf-8")
     }
 

@@ -11,6 +11,7 @@
 //! token.
 
 mod api;
+mod page;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -302,6 +303,7 @@ pub async fn serve(bound: Bound, metrics: Metrics, shutdown: Shutdown) {
 
 fn router(state: AppState) -> Router {
     let timed = Router::new()
+        .merge(page::routes())
         .merge(api::routes())
         .route("/metrics", get(metrics))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -2,6 +2,7 @@
 //! a real SQLite file.
 
 mod alerts;
+mod browser;
 mod cli;
 mod daemon;
 mod docs;

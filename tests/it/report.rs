@@ -20,7 +20,7 @@ use crate::util::{seed_files, Workspace};
 const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Makes Zelensky's stance on Moscow flip (he rejects it in the seeds).
-const REVERSAL: &str = "date 2026-02-10\n\nZelensky reverses course\n\n\
+pub(crate) const REVERSAL: &str = "date 2026-02-10\n\nZelensky reverses course\n\n\
     Ukrainian President Volodymyr Zelensky said on Tuesday that he was ready to travel to \
     Moscow for a meeting with Putin if that is what it takes to end the war.\n";
 
@@ -176,9 +176,29 @@ fn assert_self_contained(page: &str) {
 
 /// The Chromium binary: `$VENUEWATCH_CHROMIUM`, else `chromium` or
 /// `chromium-browser` on the PATH.
-struct Chromium(PathBuf);
+pub(crate) struct Chromium(pub(crate) PathBuf);
 
-fn find_chromium() -> Chromium {
+/// The flags of every headless run: no sandbox (the tests may run as
+/// root), nothing in the background, and no network.
+pub(crate) const HEADLESS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-proxy-server",
+    // Nothing may come from the network; make sure nothing can, but for
+    // the loopback address the live page's server listens on (the rule
+    // maps addresses too).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+];
+
+pub(crate) fn find_chromium() -> Chromium {
     if let Some(path) = std::env::var_os("VENUEWATCH_CHROMIUM") {
         return Chromium(PathBuf::from(path));
     }
@@ -207,20 +227,7 @@ impl Chromium {
         let stdout = profile.with_extension("stdout");
         let stderr = profile.with_extension("stderr");
         let mut child = Command::new(&self.0)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-extensions",
-                // Nothing may come from the network; make sure nothing can.
-                "--host-resolver-rules=MAP * ~NOTFOUND",
-            ])
+            .args(HEADLESS)
             .arg(format!("--user-data-dir={}", profile.display()))
             .args(extra)
             .arg(url)
@@ -262,21 +269,21 @@ impl Chromium {
 }
 
 /// The last lines of a log file.
-fn tail(path: &Path) -> String {
+pub(crate) fn tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(30)..].join("\n")
 }
 
 /// A decoded screenshot, as RGB pixels.
-struct Screenshot {
-    width: u32,
-    height: u32,
+pub(crate) struct Screenshot {
+    pub(crate) width: u32,
+    pub(crate) height: u32,
     rgb: Vec<[u8; 3]>,
 }
 
 impl Screenshot {
-    fn load(path: &Path) -> Screenshot {
+    pub(crate) fn load(path: &Path) -> Screenshot {
         let file =
             File::open(path).unwrap_or_else(|e| panic!("no screenshot {}: {e}", path.display()));
         let mut decoder = png::Decoder::new(BufReader::new(file));
@@ -299,15 +306,15 @@ impl Screenshot {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rgb.len()
     }
 
-    fn count(&self, keep: impl Fn([u8; 3]) -> bool) -> usize {
+    pub(crate) fn count(&self, keep: impl Fn([u8; 3]) -> bool) -> usize {
         self.rgb.iter().filter(|&&p| keep(p)).count()
     }
 
-    fn distinct(&self) -> usize {
+    pub(crate) fn distinct(&self) -> usize {
         let mut colors: Vec<[u8; 3]> = self.rgb.clone();
         colors.sort_unstable();
         colors.dedup();
