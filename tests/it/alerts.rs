@@ -367,8 +367,12 @@ fn a_notify_command_gets_each_change_on_stdin_and_failures_are_retried() {
             .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
             .collect()
     };
+    // After the catch-up's derivation ("watching"): before it, the log has
+    // no changes, and so none undelivered.
     poll(DEADLINE, || {
-        let done = ws.counts_if_any().0 == 5 && undelivered(&ws, &lines()).is_empty();
+        let done = daemon.log().contains("watching")
+            && ws.counts_if_any().0 == 5
+            && undelivered(&ws, &lines()).is_empty();
         done.then_some(())
     })
     .unwrap_or_else(|| panic!("changes not all delivered:\n{}", daemon.log()));
