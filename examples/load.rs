@@ -66,7 +66,12 @@ fn parse() -> Opts {
             _ => usage(),
         }
     }
-    if o.url.is_empty() || o.clients == 0 || !(o.secs > 0.0) || !o.path.starts_with('/') {
+    if o.url.is_empty()
+        || o.clients == 0
+        || !o.secs.is_finite()
+        || o.secs <= 0.0
+        || !o.path.starts_with('/')
+    {
         usage();
     }
     o
