@@ -696,22 +696,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     }
                 };
                 // Bound before the catch-up, so that a port in use fails
-                // the start at once; served while the folder is read.
+                // the start at once; served while the folder is read, on
+                // a thread of its own that yields to ingestion.
                 let server = match config.server.clone() {
-                    Some(server) => {
-                        let bound = server::bind(server).await?;
-                        Some(tokio::spawn(server::serve(
-                            bound,
-                            metrics,
-                            shutdown.clone(),
-                        )))
-                    }
+                    Some(server) => Some(server::spawn(server, metrics, shutdown.clone()).await?),
                     None => None,
                 };
                 let ran = daemon::run(daemon, pipeline, shutdown.clone(), lock).await;
                 shutdown.request();
                 if let Some(server) = server {
-                    let _ = server.await;
+                    server.stopped().await;
                 }
                 Ok(ran?)
             });

@@ -41,8 +41,17 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Open connections beyond this wait to be accepted.
 pub const MAX_CONNECTIONS: usize = 512;
-/// Read-only connections kept open between requests.
-const IDLE_CONNECTIONS: usize = 8;
+/// How much less the server's threads weigh than the daemon's (a nice
+/// increment, 10: about a tenth of a core's time against a thread at the
+/// daemon's own level) when both want the CPU.
+const NICE: i32 = 10;
+/// Queries that run at once, each on a read-only connection kept open
+/// between requests; more wait their turn. Without a bound, 200 clients
+/// meant 200 blocking threads, most opening a fresh connection (reading
+/// the schema, preparing every statement) and all contending for SQLite's
+/// allocator lock: the catch-up beside them took 3.5 times as long
+/// (BENCHMARKS.md, "Serving while ingesting").
+const QUERY_SLOTS: usize = 2;
 /// The cookie a browser keeps the token in, once it has given it as
 /// `?token=`.
 const TOKEN_COOKIE: &str = "venuewatch_token";
@@ -97,6 +106,9 @@ pub enum ServerError {
     /// The CORS origin is not a valid header value.
     #[error("the CORS origin {0:?} is not a valid origin (such as https://desk.example.org)")]
     Cors(String),
+    /// The server's thread or its runtime could not be started.
+    #[error("cannot start the server's thread: {0}")]
+    Thread(std::io::Error),
 }
 
 /// A server bound to its address, not yet serving.
@@ -151,6 +163,88 @@ pub async fn bind(config: ServerConfig) -> Result<Bound, ServerError> {
     Ok(Bound { listener, config })
 }
 
+/// A server serving on a thread of its own ([`spawn`]).
+#[derive(Debug)]
+pub struct Serving {
+    stopped: tokio::sync::oneshot::Receiver<()>,
+}
+
+impl Serving {
+    /// Completes once the server has stopped (after shutdown).
+    pub async fn stopped(self) {
+        let _ = self.stopped.await;
+    }
+}
+
+/// Binds `config` and serves it until `shutdown`, as [`serve`] does, but
+/// on a thread of its own, with its own runtime and blocking pool, at a
+/// lower priority than the caller's threads: what `watch --listen` runs
+/// beside ingestion. When both want the CPU, recording articles comes
+/// first and answers wait; on its own runtime, the daemon's loop never
+/// waits behind the server's connections either. Returns once the address
+/// is bound (or could not be).
+pub async fn spawn(
+    config: ServerConfig,
+    metrics: Metrics,
+    shutdown: Shutdown,
+) -> Result<Serving, ServerError> {
+    let (bound_tx, bound_rx) = tokio::sync::oneshot::channel();
+    let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("server".into())
+        .spawn(move || {
+            lower_priority();
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(err) => {
+                    let _ = bound_tx.send(Err(ServerError::Thread(err)));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                match bind(config).await {
+                    Ok(bound) => {
+                        let _ = bound_tx.send(Ok(()));
+                        serve(bound, metrics, shutdown).await;
+                    }
+                    Err(err) => {
+                        let _ = bound_tx.send(Err(err));
+                    }
+                }
+            });
+            // A query stuck past shutdown is abandoned with its thread.
+            rt.shutdown_timeout(crate::daemon::STOP_GRACE);
+            let _ = stopped_tx.send(());
+        })
+        .map_err(ServerError::Thread)?;
+    match bound_rx.await {
+        Ok(bound) => bound?,
+        Err(_) => {
+            return Err(ServerError::Thread(std::io::Error::other(
+                "the server's thread ended before it listened",
+            )))
+        }
+    }
+    Ok(Serving {
+        stopped: stopped_rx,
+    })
+}
+
+/// Lowers the calling thread's priority by [`NICE`]. On Linux a nice
+/// value belongs to a thread and is inherited by the threads it starts,
+/// so the server's blocking pool (its queries) runs at it too, and the
+/// daemon's threads keep theirs. Failing is no reason not to serve.
+fn lower_priority() {
+    let lowered = rustix::process::getpriority_process(None)
+        .and_then(|now| rustix::process::setpriority_process(None, (now + NICE).min(19)));
+    if let Err(err) = lowered {
+        warn!("cannot lower the server's priority: {err}; it competes with ingestion as an equal");
+    }
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 struct AppState {
@@ -159,7 +253,10 @@ struct AppState {
 
 struct Inner {
     config: ServerConfig,
+    /// Idle read-only connections, at most [`QUERY_SLOTS`].
     pool: Mutex<Vec<Store>>,
+    /// One permit per query running, [`QUERY_SLOTS`] in all.
+    queries: Arc<Semaphore>,
     metrics: Metrics,
     shutdown: Shutdown,
 }
@@ -216,18 +313,31 @@ impl AppState {
         &self,
         f: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        // Waiting here costs a task, not a thread: the permit is taken
+        // before the blocking pool is asked for one, and held by the
+        // query itself, so that a request dropped (timed out) while its
+        // query runs does not let another start beside it.
+        let Ok(permit) = Arc::clone(&self.inner.queries).acquire_owned().await else {
+            return Err(ApiError::Store(StoreError::Invalid(
+                "the server is stopping".into(),
+            )));
+        };
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let taken = inner.pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
             let store = match taken {
                 Some(store) => store,
                 None => Store::open_read_only(&inner.config.db)?,
             };
             let out = f(&store);
-            let mut pool = inner.pool.lock().unwrap_or_else(|p| p.into_inner());
-            if pool.len() < IDLE_CONNECTIONS {
-                pool.push(store);
-            }
+            // As many connections as permits, never more: each is idle
+            // here or in use by a permit's holder.
+            inner
+                .pool
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(store);
             out
         })
         .await
@@ -245,6 +355,7 @@ pub async fn serve(bound: Bound, metrics: Metrics, shutdown: Shutdown) {
         inner: Arc::new(Inner {
             config: bound.config.clone(),
             pool: Mutex::new(Vec::new()),
+            queries: Arc::new(Semaphore::new(QUERY_SLOTS)),
             metrics,
             shutdown: shutdown.clone(),
         }),
