@@ -15,13 +15,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
 use serde_json::{json, Value};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
 use crate::daemon::Daemon;
 use crate::report::{find_chromium, tail, Screenshot, HEADLESS, REVERSAL};
-use crate::util::{poll, seed_files, Workspace};
+use crate::util::{poll, Workspace};
 
 /// How long the browser may take to start, or to answer one command.
 const BROWSER_DEADLINE: Duration = Duration::from_secs(30);
@@ -201,7 +202,10 @@ impl Browser {
     /// Saves a PNG of the viewport to `path`.
     fn screenshot(&mut self, path: &Path) {
         let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
-        let png = base64_decode(shot["data"].as_str().expect("screenshot data"));
+        let data = shot["data"].as_str().expect("screenshot data");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .expect("a base64 screenshot");
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).expect("screenshot folder");
         }
@@ -245,41 +249,6 @@ fn connect_page(
     ws
 }
 
-/// Standard base64 (the screenshots' encoding).
-fn base64_decode(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => panic!("not base64: {c:?}"),
-    };
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in text
-        .bytes()
-        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
-    {
-        acc = (acc << 6) | u32::from(value(c));
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
-}
-
-/// A workspace holding the seeds.
-fn seeded() -> Workspace {
-    let ws = Workspace::new();
-    for seed in seed_files() {
-        std::fs::copy(&seed, ws.dir.join(seed.file_name().expect("name"))).expect("copy seed");
-    }
-    ws
-}
-
 /// Where the tests leave what a person may want to look at:
 /// `target/test-artifacts/`, under the target folder the test runs from.
 fn artifacts() -> PathBuf {
@@ -291,15 +260,8 @@ fn artifacts() -> PathBuf {
 }
 
 #[test]
-fn base64_decodes() {
-    assert_eq!(base64_decode("aGVsbG8="), b"hello");
-    assert_eq!(base64_decode("aGVsbG8h"), b"hello!");
-    assert_eq!(base64_decode(""), b"");
-}
-
-#[test]
 fn the_browser_reads_the_static_report() {
-    let ws = seeded();
+    let ws = Workspace::with_seeds();
     ws.run(&["ingest"]);
     let (_, _, claims, positions, changes) = ws.counts();
     let page = ws.dir.parent().expect("temp root").join("report.html");
@@ -347,7 +309,7 @@ const POSITION_ROWS: &str =
 
 #[test]
 fn the_live_page_shows_filters_and_follows_new_changes() {
-    let ws = seeded();
+    let ws = Workspace::with_seeds();
     let mut daemon = Daemon::spawn(ws.cmd(&["watch", "--listen", "127.0.0.1:0"]), &ws);
     let base = served_address(&daemon);
     daemon.wait_for_log("watching");

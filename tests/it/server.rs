@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::daemon::{Daemon, DEADLINE};
-use crate::util::{poll, seed_files, Workspace};
+use crate::util::{poll, Workspace};
 
 /// A running server, and the address it serves.
 pub struct Served {
@@ -53,6 +53,15 @@ impl Served {
     }
 }
 
+/// A response header's value, empty when absent.
+fn header<'a>(response: &'a ureq::http::Response<ureq::Body>, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
 /// A GET with an optional bearer token: the status and the body.
 fn get(url: &str, token: Option<&str>) -> (u16, String) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -70,17 +79,9 @@ fn get(url: &str, token: Option<&str>) -> (u16, String) {
     (status, body)
 }
 
-fn with_seeds() -> Workspace {
-    let ws = Workspace::new();
-    for seed in seed_files() {
-        std::fs::copy(&seed, ws.dir.join(seed.file_name().expect("name"))).expect("copy");
-    }
-    ws
-}
-
 #[test]
 fn every_endpoint_answers_what_the_cli_prints_for_the_same_query() {
-    let ws = with_seeds();
+    let ws = Workspace::with_seeds();
     let served = Served::watch(&ws);
     assert_eq!(
         served.json("/api/positions"),
@@ -166,7 +167,7 @@ fn every_endpoint_answers_what_the_cli_prints_for_the_same_query() {
 
 #[test]
 fn bad_parameters_are_400s_that_name_the_parameter() {
-    let ws = with_seeds();
+    let ws = Workspace::with_seeds();
     let served = Served::watch(&ws);
     for (path, param) in [
         ("/api/changes?since=yesterday", "since"),
@@ -225,11 +226,7 @@ fn paging_through_ten_thousand_changes_returns_each_exactly_once() {
     loop {
         let url = format!("{}{path}", served.base);
         let response = ureq::get(&url).call().expect("page");
-        let next = response
-            .headers()
-            .get("x-next-cursor")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let next = Some(header(&response, "x-next-cursor").to_owned()).filter(|c| !c.is_empty());
         let page: Value =
             serde_json::from_reader(response.into_body().into_reader()).expect("json");
         seen.extend(page.as_array().expect("list").iter().cloned());
@@ -249,7 +246,7 @@ fn paging_through_ten_thousand_changes_returns_each_exactly_once() {
 
 #[test]
 fn off_loopback_a_token_is_required_and_checked() {
-    let ws = with_seeds();
+    let ws = Workspace::with_seeds();
     ws.run(&["ingest"]);
     let refused = ws
         .cmd(&["serve", "--listen", "0.0.0.0:0"])
@@ -285,17 +282,11 @@ fn off_loopback_a_token_is_required_and_checked() {
         .call()
         .expect("page");
     assert_eq!(first.status().as_u16(), 303);
-    let location = first
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let location = header(&first, "location");
     assert_eq!(location, "/api/changes?leader=putin");
-    let cookie = first
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
+    let cookie = header(&first, "set-cookie")
+        .split(';')
+        .next()
         .expect("a cookie")
         .to_string();
     let page = agent
@@ -304,11 +295,7 @@ fn off_loopback_a_token_is_required_and_checked() {
         .call()
         .expect("page");
     assert_eq!(page.status().as_u16(), 200);
-    let csp = page
-        .headers()
-        .get("content-security-policy")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let csp = header(&page, "content-security-policy");
     assert!(
         csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
         "{csp}"
@@ -354,7 +341,7 @@ fn read_events(
             break;
         }
         let text = line.trim_end();
-        // Chunked transfer: skip the chunk-size lines.
+        // Chunk-size lines of the chunked transfer match no field.
         if let Some(v) = text.strip_prefix("id:") {
             id = v.trim().to_string();
         } else if let Some(v) = text.strip_prefix("event:") {
@@ -411,7 +398,7 @@ fn new_changes_stream_as_events_and_a_client_resumes_after_the_last_it_saw() {
 
 #[test]
 fn metrics_parse_and_their_counters_move_as_files_are_ingested() {
-    let ws = with_seeds();
+    let ws = Workspace::with_seeds();
     let served = Served::watch(&ws);
     let sample = |name: &str| -> f64 {
         let (status, text) = served.get("/metrics");

@@ -45,6 +45,15 @@ impl Workspace {
         }
     }
 
+    /// A workspace whose folder holds the seeds.
+    pub fn with_seeds() -> Workspace {
+        let ws = Workspace::new();
+        for seed in seed_files() {
+            std::fs::copy(&seed, ws.dir.join(seed.file_name().expect("name"))).expect("copy seed");
+        }
+        ws
+    }
+
     /// A workspace of its own state that watches this one's folder: a clean
     /// ingest to compare with.
     pub fn same_folder(&self) -> Workspace {
