@@ -4,6 +4,7 @@
 //! errors.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use tracing::{info, warn};
@@ -411,19 +412,25 @@ impl Pipeline {
         let todo: Vec<usize> = (0..next.files.len())
             .filter(|&i| next.steps[i].is_none())
             .collect();
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let per_worker = todo.len().div_ceil(workers).max(1);
+        let workers = ingest::workers();
         let files = &next.files;
+        // Workers take files one at a time rather than a fixed share each:
+        // a worker the scheduler starves (the writer, a busy server) then
+        // holds back one file, not half the batch. Claiming in order also
+        // keeps what is prepared at shutdown a prefix of the batch.
+        let claimed = AtomicUsize::new(0);
         let (written, prepared) = std::thread::scope(|scope| {
-            let handles: Vec<_> = todo
-                .chunks(per_worker)
-                .map(|chunk| {
-                    scope.spawn(move || {
-                        chunk
-                            .iter()
-                            .take_while(|_| !stop())
-                            .map(|&i| (i, prepare(&files[i], extractor, max_size, reader)))
-                            .collect::<Vec<_>>()
+            let handles: Vec<_> = (0..workers.min(todo.len()).max(1))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        while !stop() {
+                            let Some(&i) = todo.get(claimed.fetch_add(1, Ordering::Relaxed)) else {
+                                break;
+                            };
+                            done.push((i, prepare(&files[i], extractor, max_size, reader)));
+                        }
+                        done
                     })
                 })
                 .collect();

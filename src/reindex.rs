@@ -172,7 +172,7 @@ fn read_all(
     max_size: u64,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Vec<Rereading> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = ingest::workers();
     let per_worker = batch.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = batch

@@ -10,6 +10,7 @@
 //! Off loopback, every request but the health checks needs the bearer
 //! token.
 
+mod answers;
 mod api;
 mod page;
 
@@ -34,6 +35,7 @@ use tracing::{info, warn};
 use crate::daemon::Shutdown;
 use crate::metrics::{DbSnapshot, Metrics};
 use crate::store::{Store, StoreError};
+use answers::{Answer, Answers};
 
 /// How long a client may take to send a request's headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -41,10 +43,14 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Open connections beyond this wait to be accepted.
 pub const MAX_CONNECTIONS: usize = 512;
-/// How much less the server's threads weigh than the daemon's (a nice
-/// increment, 10: about a tenth of a core's time against a thread at the
-/// daemon's own level) when both want the CPU.
-const NICE: i32 = 10;
+/// How much less the server's threads weigh than the daemon's, as a nice
+/// increment (capped at 19, the lowest). At 19 a server thread gets about
+/// 1.5% of a core against a thread at the daemon's level when both want
+/// it (weight 15 against 1,024), and all the time ingestion leaves idle:
+/// readers wait a little during a catch-up, but are never starved, as
+/// they would be at SCHED_IDLE. At 10 the catch-up beside 200 clients
+/// took measurably longer (BENCHMARKS.md, "Serving while ingesting").
+const NICE: i32 = 19;
 /// Queries that run at once, each on a read-only connection kept open
 /// between requests; more wait their turn. Without a bound, 200 clients
 /// meant 200 blocking threads, most opening a fresh connection (reading
@@ -259,6 +265,8 @@ struct Inner {
     queries: Arc<Semaphore>,
     metrics: Metrics,
     shutdown: Shutdown,
+    /// Answers kept until the database changes.
+    answers: Arc<Answers>,
 }
 
 /// Why a request failed, as an HTTP status and a JSON error.
@@ -345,6 +353,46 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The answer to the request for `target` (its path and query): kept
+    /// from an earlier request while the database is unchanged, else
+    /// `f`'s on a read-only connection, kept for the next.
+    async fn answer(
+        &self,
+        target: String,
+        f: impl FnOnce(&Store) -> Result<Answer, ApiError> + Send + 'static,
+    ) -> Result<Answer, ApiError> {
+        let answers = &self.inner.answers;
+        let generation = answers.generation();
+        if let Some(answer) = answers.get(&target, generation) {
+            return Ok(answer);
+        }
+        let answers = Arc::clone(answers);
+        self.query(move |store| {
+            // Many ask at once when the database changes: those that
+            // waited for a query slot find the first one's answer.
+            if let Some(answer) = answers.get(&target, generation) {
+                return Ok(answer);
+            }
+            let answer = f(store)?;
+            answers.put(target, generation, &answer);
+            Ok(answer)
+        })
+        .await
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        let mut response = self.body.into_response();
+        let headers = response.headers_mut();
+        for (name, value) in self.headers {
+            headers.insert(name, value);
+        }
+        response
+    }
+}
+
 /// Serves until `shutdown`: each connection is served on its own task,
 /// at most [`MAX_CONNECTIONS`] at once; once shutdown is requested, no
 /// connection is accepted and open ones are closed as their requests end
@@ -358,8 +406,14 @@ pub async fn serve(bound: Bound, metrics: Metrics, shutdown: Shutdown) {
             queries: Arc::new(Semaphore::new(QUERY_SLOTS)),
             metrics,
             shutdown: shutdown.clone(),
+            answers: Arc::default(),
         }),
     };
+    tokio::spawn(answers::watch(
+        Arc::clone(&state.inner.answers),
+        state.inner.config.db.clone(),
+        shutdown.clone(),
+    ));
     let app = router(state);
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     info!(%addr, "serving http://{addr}");

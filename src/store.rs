@@ -605,6 +605,15 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
+    /// A number that differs from this connection's last answer when
+    /// another connection (or process) has committed since: SQLite's
+    /// `data_version`. Comparable only between calls on one connection.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
     /// Runs `f` in one write transaction: everything it writes commits
     /// together, or (when it fails) not at all.
     pub fn write<T>(

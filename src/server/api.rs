@@ -6,14 +6,14 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures_util::stream::{self, Stream};
 
-use super::{ApiError, AppState};
+use super::{Answer, ApiError, AppState};
 use crate::query::{self, ParamError};
 use crate::report::{self, Format, Style};
 use crate::store::Store;
@@ -70,13 +70,20 @@ fn known_leader(store: &Store, param: &str, leader: &str) -> Result<(), ApiError
 
 async fn positions(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
     no_parameters(&req)?;
-    let body = state
-        .query(|store| {
+    let answer = state
+        .answer(target(&req), |store| {
             let positions = store.positions()?;
-            render(|out| report::render_positions(Format::Json, &positions, out))
+            render(|out| report::render_positions(Format::Json, &positions, out)).map(Answer::json)
         })
         .await?;
-    Ok(json_body(body))
+    Ok(answer.into_response())
+}
+
+/// The request's path and query, which name its answer.
+fn target(req: &Request) -> String {
+    req.uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned())
 }
 
 /// Parameters are checked even where none are taken, so that a filter an
@@ -98,8 +105,8 @@ fn no_parameters(req: &Request) -> Result<(), ApiError> {
 async fn changes(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
     let mut filter = query::parse(req.uri().query().unwrap_or(""), &["limit", "cursor"])?;
     filter.limit.get_or_insert(query::DEFAULT_LIMIT);
-    let (body, next) = state
-        .query(move |store| {
+    let answer = state
+        .answer(target(&req), move |store| {
             if let Some(leader) = &filter.leader {
                 known_leader(store, "leader", leader)?;
             }
@@ -124,41 +131,47 @@ async fn changes(State(state): State<AppState>, req: Request) -> Result<Response
                     out,
                 )
             })?;
-            Ok((body, next))
+            let mut answer = Answer::json(body);
+            if let Some((cursor, query)) = next {
+                if let Ok(v) = HeaderValue::from_str(&cursor) {
+                    answer
+                        .headers
+                        .push((HeaderName::from_static("x-next-cursor"), v));
+                }
+                if let Ok(v) =
+                    HeaderValue::from_str(&format!("</api/changes?{query}>; rel=\"next\""))
+                {
+                    answer.headers.push((header::LINK, v));
+                }
+            }
+            Ok(answer)
         })
         .await?;
-    let mut response = json_body(body);
-    if let Some((cursor, query)) = next {
-        let headers = response.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(&cursor) {
-            headers.insert("x-next-cursor", v);
-        }
-        if let Ok(v) = HeaderValue::from_str(&format!("</api/changes?{query}>; rel=\"next\"")) {
-            headers.insert(header::LINK, v);
-        }
-    }
-    Ok(response)
+    Ok(answer.into_response())
 }
 
 async fn timeline(
     State(state): State<AppState>,
     Path(leader): Path<String>,
+    req: Request,
 ) -> Result<Response, ApiError> {
-    let body = state
-        .query(move |store| {
+    let answer = state
+        .answer(target(&req), move |store| {
             known_leader(store, "leader", &leader)?;
             let derived = store.timeline(&leader)?;
             let sources = store.sources(&derived.steps)?;
             let steps: Vec<_> = derived.steps.into_iter().zip(sources).collect();
             render(|out| report::render_timeline(Format::Json, &leader, &steps, out))
+                .map(Answer::json)
         })
         .await?;
-    Ok(json_body(body))
+    Ok(answer.into_response())
 }
 
 async fn article(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    req: Request,
 ) -> Result<Response, ApiError> {
     let id: i64 = id.parse().map_err(|_| {
         ApiError::Param(ParamError {
@@ -166,15 +179,15 @@ async fn article(
             message: format!("{id:?} is not an article id (a number)"),
         })
     })?;
-    let body = state
-        .query(move |store| {
+    let answer = state
+        .answer(target(&req), move |store| {
             let article = store
                 .article(id)?
                 .ok_or_else(|| ApiError::NotFound(format!("article {id}")))?;
-            render(|out| report::article_json(&article, out))
+            render(|out| report::article_json(&article, out)).map(Answer::json)
         })
         .await?;
-    Ok(json_body(body))
+    Ok(answer.into_response())
 }
 
 async fn status(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {

@@ -5,12 +5,12 @@
 //! the server's Content-Security-Policy.
 
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use super::{report_data, ApiError, AppState};
+use super::{report_data, Answer, ApiError, AppState};
 use crate::html::{self, Esc, LiveView, Output};
 use crate::query::{self, ParamError};
 
@@ -28,25 +28,31 @@ async fn page(State(state): State<AppState>, req: Request) -> Result<Response, A
         Err(err) => return Ok(bad_view(&err)),
     };
     let database = state.inner.config.db.display().to_string();
-    let body = state
-        .query(move |store| {
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+    let answer = state
+        .answer(target, move |store| {
             let data = report_data(store, database)?;
             let view = LiveView::new(&data, filter);
             let mut body = Vec::new();
             html::render(&data, Output::Live(&view), &mut body)
                 .map_err(|e| ApiError::Store(crate::store::StoreError::Invalid(e.to_string())))?;
-            Ok(body)
+            Ok(Answer {
+                body: body.into(),
+                headers: vec![
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/html; charset=utf-8"),
+                    ),
+                    // live.js fetches the page again on each change.
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+            })
         })
         .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            // live.js fetches the page again on each change.
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(answer.into_response())
 }
 
 /// A 400 page for a view whose filters are wrong, saying which and how.

@@ -840,6 +840,26 @@ fn a_database_from_the_future_is_refused() {
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
 }
 
+#[test]
+fn data_version_moves_only_when_another_connection_commits() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("db");
+    let mut writer = Store::open(&path).expect("create");
+    let reader = Store::open_read_only(&path).expect("open read-only");
+    let first = reader.data_version().expect("version");
+    assert_eq!(reader.data_version().expect("version"), first);
+    put(
+        &mut writer,
+        "/a.txt",
+        b"a",
+        1,
+        &[claim("putin", Stance::Proposes, "moscow")],
+    );
+    let after = reader.data_version().expect("version");
+    assert_ne!(after, first, "a commit elsewhere changes the version");
+    assert_eq!(reader.data_version().expect("version"), after);
+}
+
 /// Records one version of a file of many articles: each `(item, hash, day,
 /// claims)` as an item, then the file as read whole, as the pipeline does.
 fn put_items(store: &mut Store, path: &str, meta: FileMeta, items: &[(&str, &[u8], i8, &[Claim])]) {
