@@ -19,7 +19,7 @@ use prometheus_client::registry::Registry;
 
 use crate::diff::ChangeKind;
 use crate::pipeline::{Outcome, RejectKind};
-use crate::store::{LeaderChange, Store, StoreError};
+use crate::store::{NewChange, Store, StoreError};
 
 /// The `Content-Type` of what [`Metrics::encode`] writes.
 pub const CONTENT_TYPE: &str = prometheus_text::CONTENT_TYPE;
@@ -178,7 +178,7 @@ impl Metrics {
     }
 
     /// Counts changes added to the change log.
-    pub fn record_changes(&self, changes: &[LeaderChange]) {
+    pub fn record_changes(&self, changes: &[NewChange]) {
         for c in changes {
             self.record_changes_of(c.change.kind, 1);
         }

@@ -15,7 +15,7 @@ use crate::diff::ChangeKind;
 use crate::extract::{Claim, Extractor};
 use crate::ingest::{self, Document, FileMeta, IngestError, Reader};
 use crate::metrics::Metrics;
-use crate::store::{Content, FileVersion, LeaderChange, Store, StoreError, Writer};
+use crate::store::{Content, FileVersion, NewChange, Store, StoreError, Writer};
 
 /// What ingesting one file did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -783,8 +783,8 @@ fn record_items(
     Ok((outcome, new))
 }
 
-fn log_changes(changes: &[LeaderChange]) {
-    for LeaderChange { leader, change, .. } in changes {
+fn log_changes(changes: &[NewChange]) {
+    for NewChange { leader, change } in changes {
         info!(
             leader = %leader,
             venue = %change.venue,

@@ -217,6 +217,19 @@ pub struct LeaderChange {
     pub source: Source,
 }
 
+/// A change a derivation added to the log, as it is added. Without its
+/// source: finding where each report came from is a lookup per change
+/// (the article, then its files) that would be a quarter of a large
+/// catch-up's derivation, for callers that only count and log changes.
+/// The change log's queries give the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChange {
+    /// The leader id.
+    pub leader: String,
+    /// The change.
+    pub change: Change,
+}
+
 /// A position with its leader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeaderPosition {
@@ -1094,7 +1107,7 @@ impl Writer<'_> {
     /// however many there are, none is held in memory); returns how many.
     /// With the outbox on ([`Store::set_outbox`]), each of those changes is
     /// also enqueued as an [`Alert`], unless its key was enqueued before.
-    pub fn derive(&mut self, on_change: &mut dyn FnMut(LeaderChange)) -> Result<usize, StoreError> {
+    pub fn derive(&mut self, on_change: &mut dyn FnMut(NewChange)) -> Result<usize, StoreError> {
         let dirty: Vec<(String, ReportKey, ReportKey, bool)> = {
             let mut stmt = self.tx.prepare(
                 "SELECT leader, from_date, from_name, from_hash, to_date, to_name, to_hash, full

@@ -81,7 +81,7 @@ pub(super) fn derive_leader(
     leader: &str,
     stretch: &Stretch,
     outbox: bool,
-    on_change: &mut dyn FnMut(LeaderChange),
+    on_change: &mut dyn FnMut(NewChange),
 ) -> Result<usize, StoreError> {
     let (from, full) = (&stretch.from, stretch.full);
     let last: Option<ReportKey> = tx
@@ -282,13 +282,16 @@ fn write_changes(
     changes: Vec<Change>,
     known: &HashSet<ChangeKey>,
     outbox: bool,
-    on_change: &mut dyn FnMut(LeaderChange),
+    on_change: &mut dyn FnMut(NewChange),
 ) -> Result<usize, StoreError> {
     let mut insert = tx.prepare_cached(
         "INSERT INTO changes (leader, venue, kind, from_stance, to_stance, date, article, hash, seq, previous_article, evidence, diff)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     let mut added = 0;
+    // The report's source, for its alerts: looked up once, and only with
+    // the outbox on.
+    let mut source: Option<Source> = None;
     for (seq, c) in changes.into_iter().enumerate() {
         insert.execute(params![
             leader,
@@ -306,7 +309,6 @@ fn write_changes(
         ])?;
         if !known.contains(&change_key(&c)) {
             added += 1;
-            let source = source_of(tx, hash)?;
             tx.prepare_cached(
                 "INSERT INTO change_events (leader, date, article, hash, seq, venue, kind, from_stance, to_stance)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -323,12 +325,15 @@ fn write_changes(
                 c.to.as_str()
             ])?;
             if outbox {
-                enqueue(tx, leader, hash, seq, &c, &source)?;
+                let source = match &mut source {
+                    Some(s) => s,
+                    None => source.insert(source_of(tx, hash)?),
+                };
+                enqueue(tx, leader, hash, seq, &c, source)?;
             }
-            on_change(LeaderChange {
+            on_change(NewChange {
                 leader: leader.to_string(),
                 change: c,
-                source,
             });
         }
     }

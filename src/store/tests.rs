@@ -33,7 +33,7 @@ const META: FileMeta = FileMeta {
 
 /// Records a file and derives, as the live path does; returns the
 /// changes added.
-fn put(store: &mut Store, path: &str, hash: &[u8], day: i8, claims: &[Claim]) -> Vec<LeaderChange> {
+fn put(store: &mut Store, path: &str, hash: &[u8], day: i8, claims: &[Claim]) -> Vec<NewChange> {
     let file = FileVersion {
         path,
         item: "",
