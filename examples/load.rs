@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! load --url http://127.0.0.1:PORT [--clients 200] [--secs 20] \
-//!     [--path '/api/changes?limit=100']
+//!     [--path '/api/changes?limit=100'] [--gzip]
 //! ```
 //!
 //! Starts `--clients` threads at once; each has its own keep-alive agent
@@ -13,6 +13,10 @@
 //! send -> the whole body read. An error is a non-200 answer or a transport
 //! failure (refused, reset, timed out); after a transport failure the
 //! client goes on with a new connection.
+//!
+//! Each client asks for the bytes as they are (as `curl` does without
+//! `--compressed`); with `--gzip` it asks for gzip and decodes it, as
+//! browsers and most HTTP libraries do (`bytes` counts decoded bytes).
 //!
 //! Prints one JSON object on stdout: `requests`, `errors` (with
 //! `statuses`, `transport` and the first error's text), `p50_ms`, `p90_ms`,
@@ -36,10 +40,13 @@ struct Opts {
     clients: usize,
     secs: f64,
     path: String,
+    gzip: bool,
 }
 
 fn usage() -> ! {
-    eprintln!("usage: load --url http://127.0.0.1:PORT [--clients N] [--secs S] [--path PATH]");
+    eprintln!(
+        "usage: load --url http://127.0.0.1:PORT [--clients N] [--secs S] [--path PATH] [--gzip]"
+    );
     std::process::exit(2)
 }
 
@@ -54,6 +61,7 @@ fn parse() -> Opts {
         clients: 200,
         secs: 20.0,
         path: "/api/changes?limit=100".into(),
+        gzip: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -63,6 +71,7 @@ fn parse() -> Opts {
             "--clients" => o.clients = value().parse().unwrap_or_else(|_| usage()),
             "--secs" => o.secs = value().parse().unwrap_or_else(|_| usage()),
             "--path" => o.path = value(),
+            "--gzip" => o.gzip = true,
             _ => usage(),
         }
     }
@@ -112,8 +121,14 @@ impl Tally {
     }
 }
 
-fn client(url: &str, start: &Barrier, secs: f64) -> Tally {
+fn client(url: &str, start: &Barrier, secs: f64, gzip: bool) -> Tally {
+    let encoding = if gzip {
+        ureq::config::AutoHeaderValue::Default
+    } else {
+        ureq::config::AutoHeaderValue::None
+    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .accept_encoding(encoding)
         .timeout_global(Some(REQUEST_TIMEOUT))
         .http_status_as_error(false)
         .max_redirects(0)
@@ -165,11 +180,11 @@ fn main() {
     let start = Arc::new(Barrier::new(o.clients + 1));
     let mut threads = Vec::with_capacity(o.clients);
     for i in 0..o.clients {
-        let (url, start, secs) = (url.clone(), Arc::clone(&start), o.secs);
+        let (url, start, secs, gzip) = (url.clone(), Arc::clone(&start), o.secs, o.gzip);
         let thread = std::thread::Builder::new()
             .name(format!("client-{i}"))
             .stack_size(256 * 1024)
-            .spawn(move || client(&url, &start, secs))
+            .spawn(move || client(&url, &start, secs, gzip))
             .unwrap_or_else(|e| fail(format!("cannot start client thread {i}: {e}")));
         threads.push(thread);
     }
@@ -198,6 +213,7 @@ fn main() {
     let out = serde_json::json!({
         "url": url,
         "clients": o.clients,
+        "gzip": o.gzip,
         "secs": round(elapsed),
         "requests": requests,
         "errors": errors,

@@ -382,17 +382,6 @@ impl AppState {
     }
 }
 
-impl IntoResponse for Answer {
-    fn into_response(self) -> Response {
-        let mut response = self.body.into_response();
-        let headers = response.headers_mut();
-        for (name, value) in self.headers {
-            headers.insert(name, value);
-        }
-        response
-    }
-}
-
 /// Serves until `shutdown`: each connection is served on its own task,
 /// at most [`MAX_CONNECTIONS`] at once; once shutdown is requested, no
 /// connection is accepted and open ones are closed as their requests end
@@ -475,6 +464,7 @@ fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::from_fn(answers::gzip_kept))
         .layer(tower_http::compression::CompressionLayer::new());
     let headers = |name, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))

@@ -8,13 +8,22 @@
 //! [`watch`]: an answer is at most that much older than the database, and
 //! always a state the database was in. A commit by any process counts,
 //! so `serve` beside another process's `watch` is kept up to date too.
+//!
+//! A kept answer is also kept compressed, made for the first client that
+//! accepts gzip ([`gzip_kept`]): browsers and most HTTP libraries ask for
+//! it, and compressing a `/api/changes` page (tens of KB, a tenth of
+//! that in gzip) for every request would cost more than answering it.
 
+use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use rustc_hash::FxHashMap as HashMap;
 use tracing::debug;
 
@@ -33,19 +42,115 @@ const MAX_BYTES: usize = 8 << 20;
 pub(super) struct Answer {
     pub body: Bytes,
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The body in gzip, made once, when a client first accepts it;
+    /// shared by every copy of the answer.
+    gzip: Arc<OnceLock<Bytes>>,
 }
 
 impl Answer {
+    /// An answer of `body` with `headers`.
+    pub fn new(body: impl Into<Bytes>, headers: Vec<(HeaderName, HeaderValue)>) -> Answer {
+        Answer {
+            body: body.into(),
+            headers,
+            gzip: Arc::default(),
+        }
+    }
+
     /// A JSON body.
     pub fn json(body: Vec<u8>) -> Answer {
-        Answer {
-            body: Bytes::from(body),
-            headers: vec![(
+        Answer::new(
+            body,
+            vec![(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
+        )
+    }
+
+    /// The body in gzip, compressed on first use.
+    fn gzipped(&self) -> Bytes {
+        self.gzip
+            .get_or_init(|| {
+                let mut gz = flate2::write::GzEncoder::new(
+                    Vec::with_capacity(self.body.len() / 4),
+                    flate2::Compression::default(),
+                );
+                // Writing to memory cannot fail.
+                let _ = gz.write_all(&self.body);
+                Bytes::from(gz.finish().unwrap_or_default())
+            })
+            .clone()
+    }
+}
+
+impl IntoResponse for Answer {
+    /// The body as it is; the answer rides along for [`gzip_kept`].
+    fn into_response(self) -> Response {
+        let mut response = self.body.clone().into_response();
+        let headers = response.headers_mut();
+        for (name, value) in &self.headers {
+            headers.insert(name, value.clone());
+        }
+        response.extensions_mut().insert(Attached(self));
+        response
+    }
+}
+
+/// A kept answer, attached to its response.
+#[derive(Clone)]
+struct Attached(Answer);
+
+/// Answers a client that accepts gzip with a kept answer's compressed
+/// body, compressed once for all who ask; other responses pass as they
+/// are, for the compression layer outside to compress or not.
+pub(super) async fn gzip_kept(req: Request, next: Next) -> Response {
+    let gzip = accepts_gzip(req.headers());
+    let mut response = next.run(req).await;
+    let Some(Attached(answer)) = response.extensions_mut().remove::<Attached>() else {
+        return response;
+    };
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    parts
+        .headers
+        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if !gzip {
+        return Response::from_parts(parts, body);
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    Response::from_parts(parts, Body::from(answer.gzipped()))
+}
+
+/// Whether a request's `Accept-Encoding` accepts gzip (RFC 9110, 12.5.3):
+/// named with a weight above 0, or not named but `*` is.
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    let mut named = None;
+    let mut any = false;
+    let entries = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','));
+    for entry in entries {
+        let mut parts = entry.split(';');
+        let coding = parts.next().unwrap_or("").trim();
+        let weight = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            named = Some(weight > 0.0);
+        } else if coding == "*" {
+            any = weight > 0.0;
         }
     }
+    named.unwrap_or(any)
 }
 
 /// The answers kept, by request target, each with the generation of the
@@ -188,6 +293,49 @@ mod tests {
             .get("/api/positions", g)
             .is_some_and(|a| a.body == "[]"));
         assert!(answers.get("/api/positions", now).is_none());
+    }
+
+    #[test]
+    fn gzip_is_accepted_by_name_or_by_star_unless_weighed_zero() {
+        let accepts = |value: &str| {
+            let mut headers = HeaderMap::new();
+            if !value.is_empty() {
+                headers.insert(
+                    header::ACCEPT_ENCODING,
+                    HeaderValue::from_str(value).unwrap(),
+                );
+            }
+            accepts_gzip(&headers)
+        };
+        assert!(accepts("gzip"));
+        assert!(accepts("gzip, deflate, br"));
+        assert!(accepts("br;q=1.0, GZIP;q=0.5"));
+        assert!(accepts("x-gzip"));
+        assert!(accepts("*"));
+        assert!(accepts("deflate, *;q=0.1"));
+        assert!(!accepts(""));
+        assert!(!accepts("identity"));
+        assert!(!accepts("br, deflate"));
+        assert!(!accepts("gzip;q=0"));
+        assert!(!accepts("gzip; q=0.000, *"));
+        assert!(!accepts("*;q=0"));
+    }
+
+    #[test]
+    fn an_answer_is_compressed_once_for_all_its_copies() {
+        use std::io::Read as _;
+        let body = "{\"changes\": []}".repeat(100);
+        let a = answer(&body);
+        let copy = a.clone();
+        let gz = a.gzipped();
+        assert!(gz.len() < body.len() / 4, "{} bytes", gz.len());
+        // The copy shares the compressed bytes: the same allocation.
+        assert_eq!(copy.gzipped().as_ptr(), gz.as_ptr());
+        let mut decoded = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, body);
     }
 
     #[test]

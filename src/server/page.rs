@@ -39,9 +39,9 @@ async fn page(State(state): State<AppState>, req: Request) -> Result<Response, A
             let mut body = Vec::new();
             html::render(&data, Output::Live(&view), &mut body)
                 .map_err(|e| ApiError::Store(crate::store::StoreError::Invalid(e.to_string())))?;
-            Ok(Answer {
-                body: body.into(),
-                headers: vec![
+            Ok(Answer::new(
+                body,
+                vec![
                     (
                         header::CONTENT_TYPE,
                         HeaderValue::from_static("text/html; charset=utf-8"),
@@ -49,7 +49,7 @@ async fn page(State(state): State<AppState>, req: Request) -> Result<Response, A
                     // live.js fetches the page again on each change.
                     (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
                 ],
-            })
+            ))
         })
         .await?;
     Ok(answer.into_response())

@@ -165,6 +165,82 @@ fn every_endpoint_answers_what_the_cli_prints_for_the_same_query() {
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("no answer"));
 }
 
+/// A raw GET of `path` with `Accept-Encoding: accept` (none when empty):
+/// the headers (lowercased names) and the body's bytes as sent.
+fn raw_get(base: &str, path: &str, accept: &str) -> (Vec<(String, String)>, Vec<u8>) {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(DEADLINE)).expect("timeout");
+    let accept = if accept.is_empty() {
+        String::new()
+    } else {
+        format!("Accept-Encoding: {accept}\r\n")
+    };
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{accept}Connection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut all = Vec::new();
+    stream.read_to_end(&mut all).expect("response");
+    let split = all
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
+    let head = String::from_utf8_lossy(&all[..split]).to_string();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (headers, all[split + 4..].to_vec())
+}
+
+#[test]
+fn a_client_that_accepts_gzip_gets_the_same_answer_compressed() {
+    let ws = Workspace::with_seeds();
+    let served = Served::watch(&ws);
+    let of = |headers: &[(String, String)], name: &str| {
+        headers
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    for path in ["/api/changes", "/api/positions", "/"] {
+        let (plain_headers, plain) = raw_get(&served.base, path, "");
+        assert!(of(&plain_headers, "content-encoding").is_empty(), "{path}");
+        assert!(!plain.is_empty(), "{path}");
+        // Twice: the first compresses the kept answer, the second is
+        // served the bytes kept; both the same.
+        let mut sent = Vec::new();
+        for _ in 0..2 {
+            let (headers, body) = raw_get(&served.base, path, "br;q=1.0, gzip;q=0.8");
+            assert_eq!(of(&headers, "content-encoding"), ["gzip"], "{path}");
+            assert!(
+                of(&headers, "vary")
+                    .iter()
+                    .any(|v| v.contains("accept-encoding")),
+                "{path}: {headers:?}"
+            );
+            assert!(body.len() < plain.len(), "{path}: not smaller");
+            let mut decoded = Vec::new();
+            flate2::read::GzDecoder::new(&body[..])
+                .read_to_end(&mut decoded)
+                .expect("gzip");
+            assert_eq!(decoded, plain, "{path}");
+            sent.push(body);
+        }
+        assert_eq!(sent[0], sent[1], "{path}");
+        // Refused by weight: the bytes as they are.
+        let (headers, body) = raw_get(&served.base, path, "gzip;q=0, identity");
+        assert!(of(&headers, "content-encoding").is_empty(), "{path}");
+        assert_eq!(body, plain, "{path}");
+    }
+}
+
 #[test]
 fn bad_parameters_are_400s_that_name_the_parameter() {
     let ws = Workspace::with_seeds();
