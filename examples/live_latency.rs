@@ -15,6 +15,9 @@
 //! `--inotify`, `inotifywait -m -e moved_to` runs on the same folder and the
 //! time from each rename to its line on inotifywait's stdout is the floor.
 //! Finally it reads the daemon's peak RSS (VmHWM) and stops it with SIGTERM.
+//! A burst is a rate too high to keep (`--rate 1000000 --secs 0.005`: 5,000
+//! files as fast as they can be written and renamed); `after_last_ms` is
+//! then the time from the last rename to the last file queryable.
 //!
 //! Prints `key=value` lines (milliseconds, KiB) for `scripts/bench`.
 
@@ -280,7 +283,8 @@ fn main() {
         renames.push((name.clone(), at));
     }
     done_renaming.store(true, std::sync::atomic::Ordering::SeqCst);
-    let missing = poller.join().unwrap();
+    let (missing, last_resolved) = poller.join().unwrap();
+    let last_renamed = renames.last().map(|(_, at)| *at);
     let hwm = vm_hwm_kib(child.id()).unwrap_or(0);
     stop(&mut child);
     drop(sock);
@@ -302,6 +306,13 @@ fn main() {
         "mean_ms={:.2}",
         lat.iter().sum::<f64>() / lat.len().max(1) as f64
     );
+    if let (Some(renamed), Some(resolved)) = (last_renamed, last_resolved) {
+        println!(
+            "after_last_ms={:.2}",
+            ms(resolved.saturating_duration_since(renamed))
+        );
+        println!("renaming_ms={:.2}", ms(renamed.duration_since(t0)));
+    }
     println!("vmhwm_kib={hwm}");
 
     if let Some(mut iw) = inotify {
@@ -328,7 +339,7 @@ fn main() {
 }
 
 /// Polls until every renamed file is queryable, or 20 s after the last
-/// rename; returns how many never were.
+/// rename; returns how many never were, and when the last was seen.
 fn poll(
     db: &Path,
     pending: &Mutex<Vec<(String, Instant)>>,
@@ -336,7 +347,7 @@ fn poll(
     done_renaming: &std::sync::atomic::AtomicBool,
     rejected: &std::sync::atomic::AtomicUsize,
     count: usize,
-) -> usize {
+) -> (usize, Option<Instant>) {
     let conn = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -354,6 +365,7 @@ fn poll(
     let mut waiting: Vec<(String, Instant)> = Vec::new();
     let mut last_rename: Option<Instant> = None;
     let mut resolved = 0;
+    let mut last_resolved = None;
     loop {
         {
             let mut p = pending.lock().unwrap();
@@ -372,6 +384,7 @@ fn poll(
                 let (key, at) = waiting.swap_remove(i);
                 found.lock().unwrap().push((key, now.duration_since(at)));
                 resolved += 1;
+                last_resolved = Some(now);
             } else if rejected_stmt
                 .exists([&waiting[i].0])
                 .unwrap_or_else(|e| fail(format!("query: {e}")))
@@ -379,6 +392,7 @@ fn poll(
                 waiting.swap_remove(i);
                 rejected.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 resolved += 1;
+                last_resolved = Some(Instant::now());
             } else {
                 i += 1;
             }
@@ -386,10 +400,11 @@ fn poll(
         let all_sent = done_renaming.load(std::sync::atomic::Ordering::SeqCst)
             && pending.lock().unwrap().is_empty();
         if all_sent && waiting.is_empty() && resolved == count {
-            return 0;
+            return (0, last_resolved);
         }
         if all_sent && last_rename.is_some_and(|t| t.elapsed() > Duration::from_secs(20)) {
-            return waiting.len() + count.saturating_sub(resolved + waiting.len());
+            let missing = waiting.len() + count.saturating_sub(resolved + waiting.len());
+            return (missing, last_resolved);
         }
         // Idle between renames costs nothing; while one is outstanding,
         // poll every 0.25 ms (the resolution of the figures).

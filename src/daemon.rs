@@ -6,7 +6,7 @@
 //! watchdog is fed while no step in flight is stuck, and each tick checks
 //! that the database and the state lock are still the files opened.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -151,6 +151,21 @@ pub async fn signal() {
 /// backlog: enough to spread the cost of a commit, few enough that a
 /// shutdown or a watchdog ping never waits long.
 const BATCH: usize = 256;
+
+/// Files ready at once from which a burst goes the backlog's way
+/// ([`Daemon::ingest_group`]): read on every core, recorded in batches,
+/// derived and synced once. Fewer go one by one, each durable at its own
+/// commit, the lowest latency for a lone file.
+const GROUP: usize = 16;
+/// Events taken from the watcher's queue at once, so that the loop's other
+/// work (ticks, retries, shutdown) comes round between them.
+const EVENTS_AT_ONCE: usize = 16_384;
+/// Once a burst is seen, events are gathered until none came for this
+/// long (the burst is over), or for [`GATHER_AT_MOST`]: each group costs a
+/// derivation, so a burst taken whole costs one, not one per slice that
+/// happened to be queued.
+const QUIET: Duration = Duration::from_millis(25);
+const GATHER_AT_MOST: Duration = Duration::from_secs(1);
 
 /// The wait before the next attempt after `failures` failures in a row (at
 /// least one): `base`, doubled with each further failure, at most `max`.
@@ -438,7 +453,20 @@ pub async fn run(
         tokio::select! {
             _ = shutdown.wait() => break,
             event = rx.recv() => match event {
-                Some(event) => daemon.handle(event, &shutdown).await,
+                Some(event) => {
+                    // Whatever else is queued already comes along: a burst
+                    // of renames is seen as one.
+                    let mut events = vec![event];
+                    while events.len() < EVENTS_AT_ONCE {
+                        let Ok(more) = rx.try_recv() else { break };
+                        events.push(more);
+                    }
+                    events.retain(|e| daemon.concerns(e));
+                    if events.len() >= GROUP {
+                        gather(&mut rx, &mut events, |e| daemon.concerns(e)).await;
+                    }
+                    daemon.handle_all(events, &shutdown).await;
+                }
                 None => break,
             },
             _ = sleep_until(due), if due.is_some() => {
@@ -517,6 +545,25 @@ async fn sleep_until(due: Option<Instant>) {
     }
 }
 
+/// Adds to `events` those that `keep` keeps of what comes, until the
+/// queue has been quiet for [`QUIET`], for [`GATHER_AT_MOST`] at most, or
+/// until [`EVENTS_AT_ONCE`] are held.
+async fn gather(
+    rx: &mut mpsc::UnboundedReceiver<FileEvent>,
+    events: &mut Vec<FileEvent>,
+    keep: impl Fn(&FileEvent) -> bool,
+) {
+    let until = Instant::now() + GATHER_AT_MOST;
+    while events.len() < EVENTS_AT_ONCE {
+        let quiet = (Instant::now() + QUIET).min(until);
+        match tokio::time::timeout_at(quiet, rx.recv()).await {
+            Ok(Some(event)) if keep(&event) => events.push(event),
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => return,
+        }
+    }
+}
+
 /// The daemon's state between events.
 struct Daemon {
     pipeline: Arc<Mutex<Pipeline>>,
@@ -532,6 +579,55 @@ struct Daemon {
 }
 
 impl Daemon {
+    /// Handles events as if one by one, in the order they came, but with
+    /// the complete files gathered: [`GROUP`] or more go as a group
+    /// ([`Daemon::ingest_group`]), fewer one by one. An event about a
+    /// gathered file, a rescan or a new folder first has the gathered
+    /// files ingested, so that it comes after them as it did; others (a
+    /// rename's other half, say) do not wait.
+    async fn handle_all(&mut self, events: Vec<FileEvent>, shutdown: &Shutdown) {
+        let taken = std::time::Instant::now();
+        let mut complete: Vec<PathBuf> = Vec::new();
+        let mut gathered: HashSet<PathBuf> = HashSet::new();
+        for event in events {
+            let after_gathered = match &event {
+                FileEvent::Complete(path) => {
+                    if self.accepted(path) && gathered.insert(path.clone()) {
+                        self.retry.forget(path);
+                        complete.push(path.clone());
+                    }
+                    continue;
+                }
+                FileEvent::Written(path) | FileEvent::Removed(path) => gathered.contains(path),
+                FileEvent::FolderAppeared(_) | FileEvent::Rescan => true,
+                FileEvent::Error(_) => false,
+            };
+            if after_gathered {
+                gathered.clear();
+                self.complete(std::mem::take(&mut complete), taken, shutdown)
+                    .await;
+            }
+            self.handle(event, shutdown).await;
+        }
+        self.complete(complete, taken, shutdown).await;
+    }
+
+    /// Ingests files that are complete, taken from the queue at `taken`.
+    async fn complete(
+        &mut self,
+        paths: Vec<PathBuf>,
+        taken: std::time::Instant,
+        shutdown: &Shutdown,
+    ) {
+        if paths.len() >= GROUP {
+            self.ingest_group(paths, taken, shutdown).await;
+        } else {
+            for path in paths {
+                self.process(&path, taken).await;
+            }
+        }
+    }
+
     async fn handle(&mut self, event: FileEvent, shutdown: &Shutdown) {
         match event {
             FileEvent::Complete(path) => {
@@ -559,6 +655,17 @@ impl Daemon {
                 self.rescan(shutdown).await;
             }
             FileEvent::Error(err) => warn!(dir = %self.dir.display(), "watcher error: {err}"),
+        }
+    }
+
+    /// Whether an event can lead to anything: not one about a file the
+    /// filter ignores (a writer's hidden temporary file, say).
+    fn concerns(&self, event: &FileEvent) -> bool {
+        match event {
+            FileEvent::Written(path) | FileEvent::Complete(path) | FileEvent::Removed(path) => {
+                self.accepted(path)
+            }
+            _ => true,
         }
     }
 
@@ -622,6 +729,59 @@ impl Daemon {
             // Stores a permit if the sender is busy, so none is missed.
             wake.notify_one();
         }
+    }
+
+    /// Ingests a burst of files as a backlog is ingested ([`catch_up`]):
+    /// read and extracted on every core, written in batches, positions
+    /// derived once. Their commits are synced once, at the end, rather
+    /// than each: a crash before then can lose some of them from the
+    /// database, never from the folder, and the next start reads them
+    /// again.
+    async fn ingest_group(
+        &mut self,
+        paths: Vec<PathBuf>,
+        taken: std::time::Instant,
+        shutdown: &Shutdown,
+    ) {
+        info!(
+            files = paths.len(),
+            "a burst of files: ingesting them as a backlog"
+        );
+        // The check one file gets (see `process`), as the catch-up takes
+        // each path (as a rescan's walk looks at each).
+        let dir = self.dir.clone();
+        let paths = paths.into_iter().filter(move |p| {
+            let outside = p.is_symlink() && !ingest::inside(&dir, p);
+            if outside {
+                warn!(file = %p.display(), "symbolic link points outside the watched folder; not followed");
+            }
+            !outside
+        });
+        if self.checkpoints_deferred {
+            self.set_autocheckpoint(1000).await;
+        }
+        let unobserved: Arc<dyn Observer> = Arc::new(());
+        let waiting = (&self.metrics, self.retry.len());
+        let work = catch_up(&self.pipeline, paths, shutdown, &unobserved, waiting);
+        match unless_stopped(shutdown, work).await {
+            Some((tally, deferred, failed)) => {
+                for _ in 0..tally.new {
+                    self.metrics.observe_ingest_latency(taken.elapsed());
+                }
+                for path in deferred.into_iter().filter(|p| p.exists()) {
+                    self.retry.settle(path);
+                }
+                for path in failed {
+                    self.retry.backoff(path);
+                }
+            }
+            None => warn!("still ingesting a burst {:.1} s after shutdown was requested; stopping without the batch in hand (the next start reads it)", STOP_GRACE.as_secs_f64()),
+        }
+        if self.checkpoints_deferred {
+            self.set_autocheckpoint(0).await;
+        }
+        self.note_queue();
+        self.wake_sender();
     }
 
     /// Ingests one file. Everything that touches the file system runs off

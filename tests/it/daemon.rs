@@ -46,6 +46,16 @@ impl Daemon {
             .unwrap_or_else(|| panic!("daemon never logged {needle:?}:\n{}", self.log()));
     }
 
+    /// Sends the daemon `signal` (a `kill` name: STOP, CONT, ...).
+    pub fn signal(&self, signal: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill -{signal}");
+    }
+
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         let status = std::process::Command::new("kill")
             .arg("-TERM")
@@ -123,6 +133,45 @@ fn watch_ingests_renamed_slowly_written_and_copied_articles() {
         .unwrap_or_else(|| panic!("copy not seen:\n{}", daemon.log()));
     let (articles, files, _, _, changes) = ws.counts();
     assert_eq!((articles, files, changes), (2, 3, changes_before));
+}
+
+#[test]
+fn a_burst_of_renames_goes_as_a_backlog_and_ends_as_a_clean_ingest_would() {
+    const N: usize = 300;
+    let ws = Workspace::new();
+    let daemon = Daemon::start(&ws);
+    daemon.wait_for_log("watching");
+    // Written hidden (ignored), then all renamed into place at once, as a
+    // sync tool or a mail drop delivers a day's articles. The daemon is
+    // stopped meanwhile, so that it finds every rename queued when it goes
+    // on, however slowly this machine renames.
+    let stage = ws.dir.join(".stage");
+    std::fs::create_dir(&stage).expect("stage");
+    write_backlog(&stage, N);
+    let mut names: Vec<_> = std::fs::read_dir(&stage)
+        .expect("stage")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    names.sort();
+    daemon.signal("STOP");
+    for name in &names {
+        std::fs::rename(stage.join(name), ws.dir.join(name)).expect("rename");
+    }
+    daemon.signal("CONT");
+    poll(DEADLINE, || (ws.counts().1 == N as u64).then_some(()))
+        .unwrap_or_else(|| panic!("the burst was not all ingested:\n{}", daemon.log()));
+    let log = daemon.log();
+    assert!(log.contains("a burst of files"), "{log}");
+    for name in &names {
+        let name = name.to_string_lossy();
+        assert_eq!(ingest_lines(&log, &name), 1, "{name}:\n{log}");
+    }
+    // What the daemon derived is what one ingest of the folder derives.
+    let clean = ws.same_folder();
+    clean.run(&["ingest"]);
+    for what in [&["positions", "--json"][..], &["changes", "--json"][..]] {
+        assert_eq!(ws.json(what), clean.json(what), "{what:?}");
+    }
 }
 
 #[test]
