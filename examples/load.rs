@@ -20,7 +20,7 @@
 //!
 //! Prints one JSON object on stdout: `requests`, `errors` (with
 //! `statuses`, `transport` and the first error's text), `p50_ms`, `p90_ms`,
-//! `p99_ms`, `max_ms`, `requests_per_s`, `bytes`.
+//! `p99_ms`, `max_ms`, `requests_per_s`, `bytes`, `gzip`.
 //!
 //! Loopback only: a URL whose host is not 127.0.0.1, localhost or ::1 is
 //! refused, so that it can never be pointed at someone else's server.

@@ -214,7 +214,7 @@ impl Answers {
     }
 
     /// Forgets every answer (they stay in memory until replaced).
-    fn invalidate(&self) {
+    pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 }

@@ -271,6 +271,12 @@ fn event_stream(state: AppState, after: i64) -> impl Stream<Item = Result<Event,
                         .await
                     {
                         Ok(found) if !found.is_empty() => {
+                            // The database has moved past every kept
+                            // answer: forgotten before the event goes
+                            // out, so that a page fetched on it (the live
+                            // page's script) is never one from before,
+                            // whatever the answers' own watch has seen.
+                            state.inner.answers.invalidate();
                             after = found.last().map_or(after, |e| e.id);
                             let events: Vec<Event> = found
                                 .iter()
