@@ -591,23 +591,41 @@ impl Daemon {
         let mut gathered: HashSet<PathBuf> = HashSet::new();
         for event in events {
             let after_gathered = match &event {
-                FileEvent::Complete(path) => {
-                    if self.accepted(path) && gathered.insert(path.clone()) {
-                        self.retry.forget(path);
-                        complete.push(path.clone());
-                    }
-                    continue;
-                }
+                FileEvent::Complete(_) | FileEvent::Error(_) => false,
                 FileEvent::Written(path) | FileEvent::Removed(path) => gathered.contains(path),
                 FileEvent::FolderAppeared(_) | FileEvent::Rescan => true,
-                FileEvent::Error(_) => false,
             };
             if after_gathered {
                 gathered.clear();
                 self.complete(std::mem::take(&mut complete), taken, shutdown)
                     .await;
             }
-            self.handle(event, shutdown).await;
+            match event {
+                FileEvent::Complete(path) => {
+                    if self.accepted(&path) && gathered.insert(path.clone()) {
+                        self.retry.forget(&path);
+                        complete.push(path);
+                    }
+                }
+                FileEvent::Written(path) => {
+                    if self.accepted(&path) {
+                        self.retry.settle(path);
+                    }
+                }
+                FileEvent::Removed(path) => self.retry.forget(&path),
+                FileEvent::FolderAppeared(path) => {
+                    if self.accepted(&path) {
+                        for file in ingest::walk(&path, &self.filter) {
+                            self.retry.settle(file);
+                        }
+                    }
+                }
+                FileEvent::Rescan => {
+                    warn!(dir = %self.dir.display(), "watcher lost events; rescanning");
+                    self.rescan(shutdown).await;
+                }
+                FileEvent::Error(err) => warn!(dir = %self.dir.display(), "watcher error: {err}"),
+            }
         }
         self.complete(complete, taken, shutdown).await;
     }
@@ -625,36 +643,6 @@ impl Daemon {
             for path in paths {
                 self.process(&path, taken).await;
             }
-        }
-    }
-
-    async fn handle(&mut self, event: FileEvent, shutdown: &Shutdown) {
-        match event {
-            FileEvent::Complete(path) => {
-                let taken = std::time::Instant::now();
-                if self.accepted(&path) {
-                    self.retry.forget(&path);
-                    self.process(&path, taken).await;
-                }
-            }
-            FileEvent::Written(path) => {
-                if self.accepted(&path) {
-                    self.retry.settle(path);
-                }
-            }
-            FileEvent::Removed(path) => self.retry.forget(&path),
-            FileEvent::FolderAppeared(path) => {
-                if self.accepted(&path) {
-                    for file in ingest::walk(&path, &self.filter) {
-                        self.retry.settle(file);
-                    }
-                }
-            }
-            FileEvent::Rescan => {
-                warn!(dir = %self.dir.display(), "watcher lost events; rescanning");
-                self.rescan(shutdown).await;
-            }
-            FileEvent::Error(err) => warn!(dir = %self.dir.display(), "watcher error: {err}"),
         }
     }
 
@@ -925,7 +913,8 @@ mod tests {
         )
         .expect("write");
         assert_eq!(articles(&d), 0);
-        d.handle(FileEvent::Rescan, &Shutdown::default()).await;
+        d.handle_all(vec![FileEvent::Rescan], &Shutdown::default())
+            .await;
         assert_eq!(articles(&d), 2);
     }
 
@@ -936,11 +925,12 @@ mod tests {
         let (a, b) = (d.dir.join("a.txt"), d.dir.join("b.txt"));
         std::fs::write(&a, "one article").expect("write");
         std::fs::write(&b, "another article").expect("write");
-        d.handle(FileEvent::Written(a.clone()), &Shutdown::default())
+        d.handle_all(vec![FileEvent::Written(a.clone())], &Shutdown::default())
             .await;
         assert_eq!(articles(&d), 0, "a written file is not read at once");
         assert!(d.retry.next_due().is_some());
-        d.handle(FileEvent::Complete(b), &Shutdown::default()).await;
+        d.handle_all(vec![FileEvent::Complete(b)], &Shutdown::default())
+            .await;
         assert_eq!(articles(&d), 1, "a complete file is read at once");
         tokio::time::sleep_until(d.retry.next_due().expect("due")).await;
         for path in d.retry.take_due() {
@@ -964,7 +954,7 @@ mod tests {
         for name in ["a.txt", "b.txt"] {
             let path = d.dir.join(name);
             std::fs::write(&path, "one article").expect("write");
-            d.handle(FileEvent::Written(path), &Shutdown::default())
+            d.handle_all(vec![FileEvent::Written(path)], &Shutdown::default())
                 .await;
         }
         d.note_queue();
