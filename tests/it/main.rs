@@ -11,6 +11,7 @@ mod formats;
 mod fresh_machine;
 mod fuse;
 mod fuzz;
+mod outputs;
 mod reindex;
 mod report;
 mod review;
