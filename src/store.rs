@@ -1411,8 +1411,8 @@ fn enqueue(
 
 /// The columns of a [`Source`] for the article `a`, read by [`source_at`].
 const SOURCE_COLUMNS: &str = "a.url, a.title,
-    (SELECT f.path FROM files f WHERE f.article_id = a.id ORDER BY f.name, f.path LIMIT 1),
-    (SELECT NULLIF(f.item, '') FROM files f WHERE f.article_id = a.id ORDER BY f.name, f.path LIMIT 1)";
+    (SELECT f.path FROM files f WHERE f.article_id = a.id ORDER BY f.name, f.path, f.item LIMIT 1),
+    (SELECT NULLIF(f.item, '') FROM files f WHERE f.article_id = a.id ORDER BY f.name, f.path, f.item LIMIT 1)";
 
 /// The [`Source`] in a row's [`SOURCE_COLUMNS`] from column `i` on.
 fn source_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Source> {
@@ -1689,10 +1689,10 @@ fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<ChangePage, Store
     // A statement per combination of filters, not `(?1 IS NULL OR leader =
     // ?1)`: SQLite plans a statement once, and that form keeps it off the
     // leader's index (a scan of every change instead of one leader's range).
-    let mut sql = format!(
+    let mut sql = String::from(
         "SELECT c.leader, c.venue, c.kind, c.from_stance, c.to_stance, c.date, c.article, c.previous_article, c.evidence, c.diff,
-             {SOURCE_COLUMNS}, c.hash, c.seq
-         FROM changes c LEFT JOIN articles a ON a.hash = c.hash WHERE 1"
+             c.hash, c.seq
+         FROM changes c WHERE 1",
     );
     let mut args: Vec<Value> = Vec::new();
     let mut term = |sql: &mut String, clause: &str, value: Value| {
@@ -1756,23 +1756,92 @@ fn changes(conn: &Connection, filter: &ChangeFilter) -> Result<ChangePage, Store
         sql.push_str(" LIMIT ?");
         args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     }
-    let mut stmt = conn.prepare_cached(&sql)?;
+    // One read transaction: the sources are read from the snapshot the log
+    // was, and the lookups do not take and drop the file's lock each.
+    let tx = conn.unchecked_transaction()?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
     let mut changes = Vec::new();
+    let mut hashes: Vec<Vec<u8>> = Vec::new();
     let mut last = None;
     while let Some(r) = rows.next()? {
-        let change = change_at(r)?;
+        let change = change_without_source(r)?;
+        let hash: Vec<u8> = r.get(10)?;
         last = Some(Cursor {
             date: change.change.date.to_string(),
             article: change.change.article.clone(),
             leader: change.leader.clone(),
-            hash: r.get(14)?,
-            seq: r.get(15)?,
+            hash: hash.clone(),
+            seq: r.get(11)?,
         });
         changes.push(change);
+        hashes.push(hash);
+    }
+    drop(rows);
+    drop(stmt);
+    let sources = sources_by_hash(&tx, &hashes)?;
+    tx.finish()?;
+    for (change, hash) in changes.iter_mut().zip(&hashes) {
+        if let Some(source) = sources.get(hash.as_slice()) {
+            change.source = source.clone();
+        }
     }
     let next = last.filter(|_| filter.limit.is_some_and(|n| changes.len() >= n));
     Ok(ChangePage { changes, next })
+}
+
+/// The sources of the articles with these content hashes, each looked up
+/// once. Looked up in the order of the pages that hold them (the hash index
+/// by hash, then the articles and their files by id), so that each page is
+/// read once for all the rows on it: in the log's order, the same lookups
+/// went from page to random page and were most of a long `changes` query.
+fn sources_by_hash(
+    conn: &Connection,
+    hashes: &[Vec<u8>],
+) -> Result<HashMap<Vec<u8>, Source>, StoreError> {
+    let mut distinct: Vec<&[u8]> = hashes.iter().map(Vec::as_slice).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    // The hash index holds the id: this reads no article row.
+    let mut id_of = conn.prepare_cached("SELECT id FROM articles WHERE hash = ?1")?;
+    let mut ids: Vec<(i64, &[u8])> = Vec::with_capacity(distinct.len());
+    for hash in distinct {
+        if let Some(id) = id_of.query_row([hash], |r| r.get(0)).optional()? {
+            ids.push((id, hash));
+        }
+    }
+    ids.sort_unstable();
+    let mut article = conn.prepare_cached("SELECT url, title FROM articles WHERE id = ?1")?;
+    let mut files =
+        conn.prepare_cached("SELECT name, path, item FROM files WHERE article_id = ?1")?;
+    let mut out = HashMap::with_capacity(ids.len());
+    for (id, hash) in ids {
+        let (url, title) = article.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        // The first file by (name, path, item), as `SOURCE_COLUMNS` picks
+        // it; sorting in SQL cost a sorter per article.
+        let mut first: Option<(String, String, String)> = None;
+        let mut rows = files.query([id])?;
+        while let Some(r) = rows.next()? {
+            let file: (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            if first.as_ref().is_none_or(|f| file < *f) {
+                first = Some(file);
+            }
+        }
+        let (file, item) = match first {
+            Some((_, path, item)) => (Some(path), Some(item).filter(|i| !i.is_empty())),
+            None => (None, None),
+        };
+        out.insert(
+            hash.to_vec(),
+            Source {
+                url,
+                title,
+                file,
+                item,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// Rows of [`change_at`]'s columns as changes.
@@ -1787,6 +1856,15 @@ fn read_changes(mut rows: rusqlite::Rows) -> Result<Vec<LeaderChange>, StoreErro
 /// A row of (leader, venue, kind, from_stance, to_stance, date, article,
 /// previous_article, evidence, diff, [`SOURCE_COLUMNS`]) as a change.
 fn change_at(r: &rusqlite::Row) -> Result<LeaderChange, StoreError> {
+    Ok(LeaderChange {
+        source: source_at(r, 10)?,
+        ..change_without_source(r)?
+    })
+}
+
+/// A row of [`change_at`]'s columns up to the diff as a change, its source
+/// left empty.
+fn change_without_source(r: &rusqlite::Row) -> Result<LeaderChange, StoreError> {
     let kind: String = r.get(2)?;
     let from: Option<String> = r.get(3)?;
     Ok(LeaderChange {
@@ -1803,7 +1881,7 @@ fn change_at(r: &rusqlite::Row) -> Result<LeaderChange, StoreError> {
             evidence: r.get(8)?,
             diff: r.get(9)?,
         },
-        source: source_at(r, 10)?,
+        source: Source::default(),
     })
 }
 

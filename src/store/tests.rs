@@ -1189,3 +1189,37 @@ fn change_events_follow_the_order_changes_were_found_and_skip_rewritten_ones() {
         "{events:?}\n{log:?}"
     );
 }
+
+#[test]
+fn a_change_names_the_first_of_the_files_that_hold_its_article() {
+    let mut s = Store::in_memory().expect("db");
+    let rome = [claim("erdogan", Stance::Proposes, "rome")];
+    // The same content in three files, the first by name recorded neither
+    // first nor last; another article, in a feed, so that the lookups of
+    // several articles go together.
+    put(&mut s, "/c/b.txt", b"same", 2, &rome);
+    put(&mut s, "/a/b.txt", b"same", 2, &rome);
+    put(&mut s, "/z/a.txt", b"same", 2, &rome);
+    let doha = [claim("erdogan", Stance::Proposes, "doha")];
+    put_items(&mut s, "/wire.rss", META, &[("x", b"other", 3, &doha)]);
+
+    let changes = s.changes(&ChangeFilter::default()).expect("changes");
+    let files: Vec<(&str, Option<&str>)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c.source.file.as_deref().unwrap_or(""),
+                c.source.item.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(files, [("/a/b.txt", None), ("/wire.rss", Some("x"))]);
+    // The positions' source is chosen by the same rule.
+    for p in s.positions().expect("positions") {
+        let change = changes
+            .iter()
+            .find(|c| c.change.venue == p.position.venue)
+            .expect("a change per position");
+        assert_eq!(change.source, p.source, "{}", p.position.venue);
+    }
+}
