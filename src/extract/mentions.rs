@@ -485,19 +485,17 @@ impl Matcher {
     pub fn find(&self, tokens: &[Token]) -> Vec<Mention> {
         // Quote marks are skipped, so that a phrase matches across scare
         // quotes ("had \"no objection\" to").
-        let kept: Vec<usize> = (0..tokens.len())
-            .filter(|&i| tokens[i].norm != "\"")
-            .collect();
+        let word = |i: &usize| tokens[*i].norm != "\"";
         let mut found: Vec<(usize, usize, &Arc<[Tag]>)> = Vec::new();
-        for a in 0..kept.len() {
+        for a in (0..tokens.len()).filter(word) {
             let mut node = &self.nodes[0];
-            for b in a..kept.len() {
-                let Some(&n) = node.next.get(tokens[kept[b]].norm.as_str()) else {
+            for b in (a..tokens.len()).filter(word) {
+                let Some(&n) = node.next.get(tokens[b].norm.as_str()) else {
                     break;
                 };
                 node = &self.nodes[n as usize];
                 if let Some(tags) = &node.tags {
-                    found.push((kept[a], kept[b] + 1, tags));
+                    found.push((a, b + 1, tags));
                 }
             }
         }

@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use jiff::civil::Date;
 
 use super::mentions::{Class, CueKind, Mention, Tag};
-use super::text::{split_sentences, tokenize, SentenceSpan, Token};
+use super::text::{split_sentences, tokenize_into, SentenceSpan, Token};
 use super::{Claim, Extractor, Stance};
 use crate::lexicon::{in_office, VenueKind};
 
@@ -140,12 +140,15 @@ impl Sent<'_> {
     }
 
     fn evidence(&self) -> String {
-        self.text
-            .get(self.span.start..self.span.end)
-            .unwrap_or("")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        let sentence = self.text.get(self.span.start..self.span.end).unwrap_or("");
+        let mut out = String::with_capacity(sentence.len());
+        for word in sentence.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
     }
 }
 
@@ -182,6 +185,9 @@ struct Run<'a> {
     /// the text introduced: (id by the GUIDELINES' rule, country venue).
     /// A `Who::leader` past the lexicon's leaders points here.
     unknown: Vec<(String, usize)>,
+    /// The token and mention-cover vectors of sentences done with, for the
+    /// next sentences to fill (see `text::tokenize_into`).
+    spare: Vec<(Vec<Token>, Vec<Option<usize>>)>,
 }
 
 /// The claims of one text (a body or a headline) dated `date`.
@@ -219,6 +225,7 @@ fn run_over<'a>(ex: &'a Extractor, text: &str, date: Date) -> Run<'a> {
         out: Vec::new(),
         people: Vec::new(),
         unknown: Vec::new(),
+        spare: Vec::new(),
     };
     let mut para: Vec<SentenceSpan> = Vec::new();
     let mut index = 0;
@@ -258,7 +265,9 @@ impl Run<'_> {
                 next += 1;
             }
             self.rules(window.make_contiguous(), 0, index + si);
-            window.pop_front();
+            if let Some(done) = window.pop_front() {
+                self.spare.push((done.toks, done.at));
+            }
         }
         index + spans.len()
     }

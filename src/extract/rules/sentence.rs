@@ -45,7 +45,8 @@ impl Run<'_> {
         open: &mut bool,
     ) -> Sent<'t> {
         let slice = text.get(span.start..span.end).unwrap_or("");
-        let mut toks = tokenize(slice);
+        let (mut toks, mut at) = self.spare.pop().unwrap_or_default();
+        tokenize_into(slice, &mut toks);
         for t in &mut toks {
             t.start += span.start;
             t.end += span.start;
@@ -75,7 +76,8 @@ impl Run<'_> {
         unquote_short(&toks, &mut quoted);
         let mut ments = self.ex.matcher.find(&toks);
         self.people_in(text, &toks, &mut ments);
-        let mut at = vec![None; toks.len()];
+        at.clear();
+        at.resize(toks.len(), None);
         for (mi, m) in ments.iter().enumerate() {
             at[m.start..m.end].iter_mut().for_each(|a| *a = Some(mi));
         }
