@@ -1223,3 +1223,51 @@ fn a_change_names_the_first_of_the_files_that_hold_its_article() {
         assert_eq!(change.source, p.source, "{}", p.position.venue);
     }
 }
+
+fn indexes(s: &Store) -> Vec<String> {
+    let mut stmt = s
+        .conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('claims_timeline', 'articles_order') ORDER BY name")
+        .expect("prepare");
+    stmt.query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("names")
+}
+
+#[test]
+fn a_backlog_into_an_empty_database_builds_its_indexes_once_at_the_end() {
+    let rome = [claim("erdogan", Stance::Proposes, "rome")];
+    let doha = [claim("erdogan", Stance::Rejects, "rome")];
+    let load = |s: &mut Store| {
+        s.set_backlog(true).expect("backlog on");
+        let during = indexes(s);
+        put(s, "/b.txt", b"b", 3, &doha);
+        put(s, "/a.txt", b"a", 2, &rome);
+        s.set_backlog(false).expect("backlog off");
+        during
+    };
+    let mut bulk = Store::in_memory().expect("db");
+    assert!(load(&mut bulk).is_empty(), "dropped while loading");
+    assert_eq!(indexes(&bulk), ["articles_order", "claims_timeline"]);
+
+    // Into a database that holds articles, the indexes stay.
+    let mut kept = Store::in_memory().expect("db");
+    put(&mut kept, "/c.txt", b"c", 1, &rome);
+    assert_eq!(load(&mut kept), ["articles_order", "claims_timeline"]);
+
+    // A load cut short leaves them missing: the next backlog builds them.
+    let mut cut = Store::in_memory().expect("db");
+    cut.set_backlog(true).expect("backlog on");
+    put(&mut cut, "/a.txt", b"a", 2, &rome);
+    cut.set_backlog(true).expect("backlog on again");
+    assert_eq!(indexes(&cut), ["articles_order", "claims_timeline"]);
+
+    // What is derived is what the same articles give one by one.
+    let mut plain = Store::in_memory().expect("db");
+    put(&mut plain, "/b.txt", b"b", 3, &doha);
+    put(&mut plain, "/a.txt", b"a", 2, &rome);
+    let changes = |s: &Store| s.changes(&ChangeFilter::default()).expect("changes");
+    assert_eq!(changes(&bulk), changes(&plain));
+    assert_eq!(bulk.positions().expect("p"), plain.positions().expect("p"));
+}
