@@ -439,29 +439,24 @@ mod tests {
             .collect()
     }
 
+    fn norms(text: &str) -> Vec<CompactString> {
+        tokenize(text).into_iter().map(|t| t.norm).collect()
+    }
+
     #[test]
     fn folds_case_accents_quotes_and_dashes() {
-        let norms: Vec<CompactString> = tokenize("Türkiye’s “Zelenskyy”—Kyiv")
-            .into_iter()
-            .map(|t| t.norm)
-            .collect();
         assert_eq!(
-            norms,
+            norms("Türkiye’s “Zelenskyy”—Kyiv"),
             ["turkiye", "'s", "\"", "zelenskyy", "\"", "-", "kyiv"]
         );
-        let norms: Vec<CompactString> = tokenize("don't Moscow-based")
-            .into_iter()
-            .map(|t| t.norm)
-            .collect();
-        assert_eq!(norms, ["don't", "moscow", "-", "based"]);
+        assert_eq!(
+            norms("don't Moscow-based"),
+            ["don't", "moscow", "-", "based"]
+        );
         // Words that end at ASCII (made at once) and words that go on past
         // it (an apostrophe) or into a non-ASCII letter (built up).
-        let norms: Vec<CompactString> = tokenize("TALKS in Moscow's and Kyiv`s Genève-2 O'Neill.")
-            .into_iter()
-            .map(|t| t.norm)
-            .collect();
         assert_eq!(
-            norms,
+            norms("TALKS in Moscow's and Kyiv`s Genève-2 O'Neill."),
             [
                 "talks", "in", "moscow", "'s", "and", "kyiv", "'s", "geneve", "-", "2", "o'neill",
                 "."
