@@ -621,13 +621,14 @@ impl Store {
         };
         self.conn.pragma_update(None, "synchronous", sync)?;
         self.set_autocheckpoint(pages)?;
-        let empty: bool =
-            self.conn
+        let bulk = on
+            && self
+                .conn
                 .query_row("SELECT NOT EXISTS (SELECT 1 FROM articles)", [], |r| {
                     r.get(0)
                 })?;
         for (name, create) in BULK_INDEXES {
-            if on && empty {
+            if bulk {
                 self.conn
                     .execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
             } else {

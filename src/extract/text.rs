@@ -336,10 +336,11 @@ fn split_block(
     let mut sent_start = 0;
     let mut at = 0;
     while let Some(c) = block[at..].chars().next() {
+        let terminal = matches!(c, '.' | '!' | '?' | '\u{2026}');
         // Skip to the next byte that can start a terminal ('.', '!', '?' or
         // the ellipsis, whose UTF-8 begins 0xE2), unless the sentence is
         // long enough to be cut at a space, which goes char by char.
-        if at - sent_start <= MAX_SENTENCE_BYTES && !matches!(c, '.' | '!' | '?' | '\u{2026}') {
+        if at - sent_start <= MAX_SENTENCE_BYTES && !terminal {
             let mut limit = (sent_start + MAX_SENTENCE_BYTES + 1).min(bytes.len());
             while !block.is_char_boundary(limit) {
                 limit += 1;
@@ -360,7 +361,7 @@ fn split_block(
             at = after;
             continue;
         }
-        if !matches!(c, '.' | '!' | '?' | '\u{2026}') {
+        if !terminal {
             at = after;
             continue;
         }

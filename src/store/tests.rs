@@ -1238,11 +1238,11 @@ fn indexes(s: &Store) -> Vec<String> {
 #[test]
 fn a_backlog_into_an_empty_database_builds_its_indexes_once_at_the_end() {
     let rome = [claim("erdogan", Stance::Proposes, "rome")];
-    let doha = [claim("erdogan", Stance::Rejects, "rome")];
+    let rome_rejected = [claim("erdogan", Stance::Rejects, "rome")];
     let load = |s: &mut Store| {
         s.set_backlog(true).expect("backlog on");
         let during = indexes(s);
-        put(s, "/b.txt", b"b", 3, &doha);
+        put(s, "/b.txt", b"b", 3, &rome_rejected);
         put(s, "/a.txt", b"a", 2, &rome);
         s.set_backlog(false).expect("backlog off");
         during
@@ -1265,7 +1265,7 @@ fn a_backlog_into_an_empty_database_builds_its_indexes_once_at_the_end() {
 
     // What is derived is what the same articles give one by one.
     let mut plain = Store::in_memory().expect("db");
-    put(&mut plain, "/b.txt", b"b", 3, &doha);
+    put(&mut plain, "/b.txt", b"b", 3, &rome_rejected);
     put(&mut plain, "/a.txt", b"a", 2, &rome);
     let changes = |s: &Store| s.changes(&ChangeFilter::default()).expect("changes");
     assert_eq!(changes(&bulk), changes(&plain));
